@@ -1,0 +1,1 @@
+"""Readers that turn one fetched page into dates, article fields and outgoing links."""

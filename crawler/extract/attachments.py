@@ -1,0 +1,368 @@
+"""Plain text of downloaded attachments (pdf, docx, xlsx, xls) for the privacy checks; never raises."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import time
+import warnings
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from decimal import Decimal
+from urllib.parse import parse_qsl, urlsplit
+
+MAX_CHARS = 2_000_000
+MAX_BYTES = 100 * 1024 * 1024
+MAX_CELLS = 5_000_000  # spreadsheet cells visited, empty ones included
+MAX_SECONDS = 30.0
+MAX_LOADED_MEMBER = 64 * 1024 * 1024  # a zip member the reader parses whole (zip-bomb guard)
+
+KINDS = ("pdf", "docx", "xlsx", "xls", "doc", "wps", "other")
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_BY_EXTENSION = {
+    "pdf": "pdf",
+    "docx": "docx", "docm": "docx", "dotx": "docx",
+    "xlsx": "xlsx", "xlsm": "xlsx", "xltx": "xlsx",
+    "xls": "xls", "et": "xls",
+    "doc": "doc", "dot": "doc",
+    "wps": "wps",
+}
+_BY_CONTENT_TYPE = (
+    ("pdf", "pdf"),
+    ("wordprocessingml", "docx"),
+    ("spreadsheetml", "xlsx"),
+    ("ms-excel", "xls"),
+    ("msword", "doc"),
+    ("wps", "wps"),
+)
+_PLAIN = {"txt", "csv"}
+
+
+@dataclass(frozen=True)
+class AttachmentText:
+    """What could be read: `error` says in one line why text is missing or partial; `truncated` that a cap cut it."""
+
+    kind: str
+    text: str
+    error: str | None = None
+    truncated: bool = False
+
+
+class _Stop(Exception):
+    """A cap was reached; `hard` ones (time, cells) mean the file is pathological, not merely long."""
+
+    def __init__(self, reason: str, hard: bool):
+        super().__init__(reason)
+        self.hard = hard
+
+
+class _Sink:
+    def __init__(self, max_chars: int, max_seconds: float):
+        self.parts: list[str] = []
+        self.room = max_chars
+        self.deadline = time.monotonic() + max_seconds
+        self.max_seconds = max_seconds
+        self.cells = 0
+
+    def tick(self, cells: int = 0) -> None:
+        self.cells += cells
+        if self.cells > MAX_CELLS:
+            raise _Stop(f"stopped after {MAX_CELLS} cells", hard=True)
+        if time.monotonic() > self.deadline:
+            raise _Stop(f"stopped after {self.max_seconds:g} s", hard=True)
+
+    def add(self, text: str) -> None:
+        self.tick()
+        if not text:
+            return
+        if len(text) + 1 > self.room:
+            self.parts.append(text[: max(self.room, 0)])
+            self.room = 0
+            raise _Stop("text cap reached", hard=False)
+        self.parts.append(text)
+        self.room -= len(text) + 1
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.parts)
+
+
+def extract_text(
+    body: bytes,
+    *,
+    filename: str = "",
+    content_type: str = "",
+    max_chars: int = MAX_CHARS,
+    max_seconds: float = MAX_SECONDS,
+) -> AttachmentText:
+    """Read the text of an attachment; the kind comes from its magic bytes, then its name, then its content type."""
+    kind = hinted = _hinted_kind(filename, content_type)
+    if len(body) > MAX_BYTES:
+        return AttachmentText(kind, "", f"file too large ({len(body) // 2**20} MB)")
+    plain = _extension(filename) in _PLAIN or content_type.lower().startswith(("text/plain", "text/csv"))
+    sink = _Sink(max_chars, max_seconds)
+    if not body:
+        return AttachmentText(kind, "", "empty file")
+    try:
+        with _quiet():
+            kind, reader, arg = _detect(body, hinted, plain)
+            if reader is None:
+                return AttachmentText(kind, "", arg)
+            partial_error = reader(arg, sink)
+    except _Stop as stop:
+        return AttachmentText(kind, sink.text, str(stop) if stop.hard else None, truncated=True)
+    except Exception as exc:  # any reader failure on a hostile or broken file ends here, by design
+        return AttachmentText(kind, sink.text, _one_line(exc))
+    return AttachmentText(kind, sink.text, partial_error)
+
+
+@contextmanager
+def _quiet():
+    """Mute what the readers say about harmless oddities of real files (pytest makes warnings errors)."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # pypdf logs, rather than warns, about broken xref tables
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def _one_line(exc: BaseException) -> str:
+    message = " ".join(str(exc).split()) or "unreadable"
+    return f"{type(exc).__name__}: {message}"[:200]
+
+
+def _extension(filename: str) -> str:
+    parts = urlsplit(filename.strip().lower())
+    # Hanweb downloads are downfile.jsp?filename=<hash>.pdf: the query holds the real extension.
+    for candidate in [parts.path, *(value for _, value in parse_qsl(parts.query))]:
+        match = re.search(r"\.([a-z0-9]{2,5})$", candidate.strip())
+        if match and (match.group(1) in _BY_EXTENSION or match.group(1) in _PLAIN):
+            return match.group(1)
+    return ""
+
+
+def _hinted_kind(filename: str, content_type: str) -> str:
+    ext = _extension(filename)
+    if ext in _BY_EXTENSION:
+        return _BY_EXTENSION[ext]
+    ctype = content_type.lower()
+    for needle, kind in _BY_CONTENT_TYPE:
+        if needle in ctype:
+            return kind
+    return "other"
+
+
+def _detect(body: bytes, hinted: str, plain: bool):
+    """Return (kind, reader, argument); a reader of None means `argument` is the error."""
+    if b"%PDF-" in body[:1024]:
+        return "pdf", _read_pdf, body
+    if body[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+            return hinted, None, _one_line(exc)
+        if any(name.startswith("word/") for name in names):
+            return "docx", _read_docx, body
+        if any(name.startswith("xl/") for name in names):
+            return "xlsx", _read_xlsx, body
+        return "other", None, "zip archive without a Word or Excel document"
+    if body.startswith(_OLE2):
+        return _detect_ole2(body, hinted)
+    if hinted in ("pdf", "docx", "xlsx", "xls", "doc", "wps"):
+        return hinted, None, f"not a {hinted} file (starts with {body[:16]!r})"
+    if plain:
+        return "other", _read_plain, body
+    return "other", None, "unsupported attachment type"
+
+
+def _detect_ole2(body: bytes, hinted: str):
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(
+            file_contents=body,
+            logfile=io.StringIO(),  # xlrd writes diagnostics to stdout otherwise
+            on_demand=True,
+            ignore_workbook_corruption=True,
+        )
+    except Exception as exc:
+        kind = hinted if hinted in ("xls", "doc", "wps") else "doc"
+        if kind == "xls" and _WORD_STREAM in body:
+            kind = "doc"
+        if kind == "xls":
+            return kind, None, _one_line(exc)
+        return kind, None, f"{kind} (OLE2 binary) text is not readable"
+    return "xls", _read_xls, book
+
+
+def _read_plain(body: bytes, sink: _Sink) -> None:
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = body.decode("gb18030", errors="replace")
+    sink.add(text)
+
+
+def _read_pdf(body: bytes, sink: _Sink) -> str | None:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(body))
+    if reader.is_encrypted and not reader.decrypt(""):
+        return "encrypted pdf"
+    first_error = None
+    for number, page in enumerate(reader.pages, start=1):
+        sink.tick()
+        try:
+            text = page.extract_text() or ""
+        except Exception as exc:  # one bad page should not hide the others
+            first_error = first_error or f"page {number}: {_one_line(exc)}"[:200]
+            continue
+        sink.add(text.strip())
+    return first_error
+
+
+def _check_members(body: bytes, streamed_prefix: str | None) -> None:
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        for info in archive.infolist():
+            streamed = streamed_prefix and info.filename.startswith(streamed_prefix)
+            if info.file_size > MAX_LOADED_MEMBER and not streamed:
+                raise ValueError(f"{info.filename} unpacks to {info.file_size // 2**20} MB")
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _read_docx(body: bytes, sink: _Sink) -> None:
+    from docx import Document
+
+    _check_members(body, None)
+    _blocks(Document(io.BytesIO(body)).element.body, sink)
+
+
+def _blocks(parent, sink: _Sink) -> None:
+    for child in parent.iterchildren():
+        if child.tag == f"{_W}p":
+            sink.add(_inline(child, "\n").strip())
+        elif child.tag == f"{_W}tbl":
+            for row in child.iterchildren(f"{_W}tr"):
+                cells = [_cell_text(cell) for cell in row.iterchildren(f"{_W}tc")]
+                sink.add("\t".join(cells).rstrip("\t"))
+        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
+            _blocks(child, sink)
+
+
+def _cell_text(cell) -> str:
+    # A cell keeps to one line so a table row stays one tab-separated line.
+    return " ".join(_inline(cell, " ").split())
+
+
+def _inline(element, newline: str) -> str:
+    out: list[str] = []
+    _collect(element, out, newline)
+    return "".join(out)
+
+
+def _collect(element, out: list[str], newline: str) -> None:
+    for node in element.iterchildren():
+        tag = node.tag
+        if tag == f"{_W}t":
+            out.append(node.text or "")
+        elif tag == f"{_W}tab":
+            out.append("\t")
+        elif tag in (f"{_W}br", f"{_W}cr"):
+            out.append(newline)
+        elif tag == _MC_FALLBACK:
+            continue  # the same text box again, for old Word versions
+        elif tag in (f"{_W}p", f"{_W}tr"):
+            if out:
+                out.append(" ")
+            _collect(node, out, newline)
+        elif isinstance(tag, str):
+            _collect(node, out, newline)
+
+
+def _read_xlsx(body: bytes, sink: _Sink) -> None:
+    from openpyxl import load_workbook
+
+    # Sheets are streamed in read-only mode; shared strings and styles are loaded whole.
+    _check_members(body, "xl/worksheets/")
+    book = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+    try:
+        for sheet in book.worksheets:
+            sink.add(f"[{sheet.title}]")
+            # The stored dimension may claim A1:XFD1048576; without it rows are only as wide as their cells.
+            sheet.reset_dimensions()
+            for row in sheet.iter_rows(values_only=True):
+                sink.tick(len(row) or 1)
+                line = "\t".join(_cell(value) for value in row).rstrip("\t")
+                if line.strip():
+                    sink.add(line)
+    finally:
+        book.close()
+
+
+def _read_xls(book, sink: _Sink) -> None:
+    import xlrd
+
+    try:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            sink.add(f"[{sheet.name}]")
+            for rowx in range(sheet.nrows):
+                cells = sheet.row(rowx)
+                sink.tick(len(cells) or 1)
+                values = []
+                for cell in cells:
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        values.append(_cell(_xls_date(cell.value, book.datemode)))
+                    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                        values.append("TRUE" if cell.value else "FALSE")
+                    elif cell.ctype in (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER):
+                        values.append(_cell(cell.value))
+                    else:
+                        values.append("")
+                line = "\t".join(values).rstrip("\t")
+                if line.strip():
+                    sink.add(line)
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
+
+
+def _xls_date(value: float, datemode: int):
+    import xlrd
+
+    try:
+        return xlrd.xldate_as_datetime(value, datemode)
+    except Exception:  # out-of-range serials are shown as the number
+        return value
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer():
+            # Excel keeps 15 significant digits: show a long number (an ID typed as a number) as Excel does.
+            return str(int(Decimal(f"{value:.15g}")))
+        return f"{value:.15g}"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == clock() else value.isoformat(sep=" ")
+    if isinstance(value, (date, clock)):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return " ".join(str(value).split())

@@ -1,0 +1,84 @@
+"""The store pipeline: the spider's records into SQLite, in batched transactions, and the run's closing."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from scrapy import signals
+
+from crawler.records import ColumnRecord, EntriesRecord, PageRecord, TargetRecord
+from govinspect.store import Store
+
+log = logging.getLogger("govinspect.crawl")
+
+# Scrapy's close reasons that mean the crawl was cut short, not finished.
+INTERRUPTED_REASONS = {"shutdown", "cancelled"}
+
+
+class StorePipeline:
+    def __init__(self, db_path: str, run_id: int, flush_every: int, crawler):
+        self.store = Store(db_path)
+        self.run_id = run_id
+        self.flush_every = flush_every
+        self.crawler = crawler
+        self.pending: dict[str, list] = {"pages": [], "columns": [], "items": [], "links": [], "targets": []}
+        self.pending_count = 0
+        self.pages_seen = 0
+        self.last_flush = time.monotonic()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        pipeline = cls(settings.get("GOVINSPECT_DB"), settings.getint("GOVINSPECT_RUN_ID"),
+                       settings.getint("GOVINSPECT_FLUSH_EVERY", 200), crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def process_item(self, item):
+        pending = self.pending
+        if isinstance(item, PageRecord):
+            row = dict(item.row)
+            pending["pages"].append(row)
+            pending["links"].extend(dict(link, source_url=row["url"]) for link in item.links)
+            if item.target:
+                pending["targets"].append(item.target)
+            self.pages_seen += 1
+            if self.pages_seen % 500 == 0:
+                log.info("crawled %d pages", self.pages_seen)
+        elif isinstance(item, ColumnRecord):
+            pending["columns"].append(item.row)
+        elif isinstance(item, EntriesRecord):
+            pending["items"].append({"column_url": item.column_url, "entries": item.entries, "start": item.start})
+        elif isinstance(item, TargetRecord):
+            pending["targets"].append(item.row)
+        self.pending_count += 1
+        if self.pending_count >= self.flush_every or time.monotonic() - self.last_flush > 2:
+            self.flush()
+        return item
+
+    def flush(self) -> None:
+        pending = self.pending
+        if self.pending_count:
+            self.store.write_batch(self.run_id, columns=pending["columns"], pages=pending["pages"],
+                                   items=pending["items"], links=pending["links"], targets=pending["targets"])
+        for rows in pending.values():
+            rows.clear()
+        self.pending_count = 0
+        self.last_flush = time.monotonic()
+
+    def close_spider(self):
+        self.flush()
+
+    def spider_closed(self, spider, reason):
+        self.flush()
+        status = "interrupted" if reason in INTERRUPTED_REASONS else "completed"
+        self.store.finalize_crawl(self.run_id)
+        self.store.finish_run(
+            self.run_id, status,
+            requests=self.crawler.stats.get_value("downloader/request_count", 0),
+            caps=dict(getattr(spider, "caps", {})),
+            error=None if status == "completed" else f"crawl stopped early ({reason})",
+        )
+        log.info("crawl %s: %d pages stored", status, self.pages_seen)
+        self.store.close()

@@ -1,0 +1,38 @@
+"""Run one crawl of a site in this process: open the run, start Scrapy, return the run id."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from scrapy.crawler import CrawlerProcess
+
+from crawler.settings import crawl_settings
+from crawler.spiders.disclosure import DisclosureSpider
+from govinspect.config import SiteConfig
+from govinspect.store import Store
+
+log = logging.getLogger("govinspect.crawl")
+
+
+def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: str | None = None) -> int:
+    """Crawl the site into the database; Twisted's reactor allows this once per process."""
+    with Store(db_path) as store:
+        run_id = store.start_run(name=config.site.name, base_url=config.site.base_url, mode=mode, as_of=as_of,
+                                 config=dataclasses.asdict(config))
+    log.info("run %d: crawling %s", run_id, config.site.base_url)
+    settings = crawl_settings(config, db_path=str(db_path), run_id=run_id, mode=mode, as_of=as_of)
+    process = CrawlerProcess(settings, install_root_handler=False)
+    process.crawl(DisclosureSpider, config=config)
+    try:
+        process.start()
+    except BaseException as error:
+        with Store(db_path) as store:
+            store.finish_run(run_id, "failed", error=f"{type(error).__name__}: {error}"[:500])
+        raise
+    with Store(db_path) as store:
+        run = store.run(run_id)
+        if run["status"] == "running":
+            # The spider never opened (e.g. a start-up error Scrapy logged): nothing was crawled.
+            store.finish_run(run_id, "failed", error="the crawler did not start; see the log above")
+    return run_id

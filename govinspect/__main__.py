@@ -1,0 +1,5 @@
+"""Entry point for `python -m govinspect`."""
+
+from govinspect.cli import main
+
+main()

@@ -1,0 +1,175 @@
+"""The command line: one click command per function, help text from the docstrings."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from govinspect import __version__
+from govinspect.config import ConfigError, SiteConfig, load_config
+from govinspect.store import Store, StoreError
+
+DEFAULT_DB = "govinspect.db"
+
+
+class UserError(click.ClickException):
+    """A mistake in the input: one line on stderr, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+class Commands(click.Group):
+    """Turns the errors a person can fix into one line and exit 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (ConfigError, StoreError, LookupError) as error:
+            raise UserError(str(error).strip("'\"")) from None
+
+
+def _as_of(value: str | None, config: SiteConfig | None = None) -> str:
+    if value:
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise UserError(f"--as-of: not an ISO date (YYYY-MM-DD): {value!r}") from None
+    zone = ZoneInfo(config.site.timezone if config else "Asia/Shanghai")
+    return datetime.now(zone).date().isoformat()
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(message)s")
+    logging.getLogger("govinspect").setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.getLogger("scrapy").setLevel(logging.INFO if verbose else logging.ERROR)
+
+
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+                         help="SQLite database file.")
+config_option = click.option("-c", "--config", "config_path", required=True, type=click.Path(dir_okay=False),
+                             help="Site configuration (TOML).")
+mode_option = click.option("--full/--incremental", "full", default=True, help="Full crawl (default) or incremental.")
+as_of_option = click.option("--as-of", "as_of", help="ISO date that replaces today in every date rule.")
+
+
+@click.group(cls=Commands)
+@click.version_option(__version__, prog_name="govinspect")
+@click.option("-v", "--verbose", is_flag=True, help="Log every step, Scrapy's too.")
+def main(verbose: bool) -> None:
+    """govinspect: self-inspection of a government website against the national inspection indicators.
+
+    Crawl a bureau's disclosure columns, store what was seen in SQLite and export what must be fixed.
+    """
+    _setup_logging(verbose)
+
+
+@main.command()
+@click.option("--out", "out_dir", default="govinspect-demo", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the database and reports.")
+@click.option("--keep-serving", is_flag=True, help="Keep the sample site running after the audit.")
+@as_of_option
+def demo(out_dir: str, keep_serving: bool, as_of: str | None) -> None:
+    """Audit the bundled sample bureau site end to end, on a free loopback port, with no network."""
+    from govinspect.demo.run import run_demo
+
+    run_demo(Path(out_dir), as_of=_as_of(as_of), keep_serving=keep_serving)
+
+
+@main.command()
+@click.argument("url")
+@click.option("-o", "--output", "output", default="site.toml", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to write the configuration.")
+@click.option("--name", help="The site's name (default: the homepage's title).")
+def init(url: str, output: str, name: str | None) -> None:
+    """Discover a site's columns from its homepage and 信息公开 catalogue and write a configuration to review."""
+    from govinspect.initconfig import write_initial_config
+
+    path = write_initial_config(url, Path(output), name=name)
+    click.echo(str(path))
+
+
+@main.command()
+@config_option
+@db_option
+@mode_option
+@as_of_option
+def crawl(config_path: str, db_path: str, full: bool, as_of: str | None) -> None:
+    """Crawl the site into the database (no checks) and print the new run id."""
+    config = load_config(config_path)
+    Store(db_path).close()
+    from crawler.runner import run_crawl
+
+    run_id = run_crawl(config, db_path, mode="full" if full else "incremental", as_of=_as_of(as_of, config))
+    click.echo(run_id)
+
+
+@main.command()
+@config_option
+@db_option
+@click.option("--out", "out_dir", default="govinspect-reports", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for the reports.")
+@mode_option
+@as_of_option
+def audit(config_path: str, db_path: str, out_dir: str, full: bool, as_of: str | None) -> None:
+    """Crawl the site, store what was seen, write the reports and print the summary."""
+    config = load_config(config_path)
+    Store(db_path).close()
+    from crawler.runner import run_crawl
+    from govinspect.summary import print_summary, write_reports
+
+    run_id = run_crawl(config, db_path, mode="full" if full else "incremental", as_of=_as_of(as_of, config))
+    with Store(db_path) as store:
+        write_reports(store, run_id, Path(out_dir))
+        print_summary(store, run_id)
+
+
+@main.command()
+@db_option
+@click.option("--run", "run_id", type=int, help="Run id (default: the latest).")
+@click.option("--format", "fmt", type=click.Choice(["json"]), required=True, help="Export format.")
+@click.option("--status", type=click.Choice(["open", "fixed", "ignored"]), help="Only findings of this status.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
+def report(db_path: str, run_id: int | None, fmt: str, status: str | None, out_file: str | None) -> None:
+    """Export the findings of a run (default: the latest)."""
+    import json
+
+    from reports.json import build_report, write_report
+
+    _existing_db(db_path)
+    with Store(db_path) as store:
+        data = build_report(store, run_id, status=status)
+    if out_file:
+        click.echo(str(write_report(data, out_file)))
+    else:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@db_option
+@click.option("--check", "check_id", help="Only this check id.")
+@click.option("--status", type=click.Choice(["open", "fixed", "ignored"]), help="Only this status.")
+@click.option("--severity", type=click.Choice(["critical", "major", "minor", "info"]), help="Only this severity.")
+def findings(db_path: str, check_id: str | None, status: str | None, severity: str | None) -> None:
+    """List findings in the terminal."""
+    _existing_db(db_path)
+    with Store(db_path) as store:
+        rows = [f for f in store.findings(status=status)
+                if (not check_id or f["check_id"] == check_id) and (not severity or f["severity"] == severity)]
+    if not rows:
+        click.echo("no findings", err=True)
+    for row in rows:
+        click.echo(f"{row['id'][:12]}  {row['severity']:<8} {row['status']:<7} {row['check_id']:<24} "
+                   f"{row['title'] or ''}  {row['subject']}")
+
+
+def _existing_db(db_path: str) -> None:
+    if not Path(db_path).exists():
+        raise UserError(f"{db_path}: no such database (run `govinspect audit` or `crawl` first)")

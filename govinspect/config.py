@@ -1,0 +1,227 @@
+"""Site configuration: TOML into typed settings, with every error naming the file and the key."""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+CATEGORIES = (
+    "dynamic", "notice", "policy", "interpretation", "annual_report", "budget",
+    "personnel", "planning", "audit_result", "pre_audit", "institution", "guide",
+    "interaction", "other",
+)
+LEVELS = ("department", "government")
+
+
+class ConfigError(Exception):
+    """A configuration mistake a person can fix: the message names the file, the key and what is wrong."""
+
+    def __init__(self, source: str, key: str | None, problem: str):
+        self.source, self.key, self.problem = source, key, problem
+        where = f"{source}: {key}: " if key else f"{source}: "
+        super().__init__(where + problem)
+
+
+@dataclass
+class SiteSection:
+    name: str
+    base_url: str
+    allowed_domains: list[str] = field(default_factory=list)
+    timezone: str = "Asia/Shanghai"
+    level: str = "department"
+
+
+@dataclass
+class CrawlSection:
+    max_pages: int = 50000
+    max_depth: int = 8
+    concurrency_per_host: int = 2
+    delay_seconds: float = 0.5
+    timeout_seconds: float = 15.0
+    check_external: bool = True
+    obey_robots: bool = False
+    user_agent: str = "govinspect (+site self-inspection)"
+    allow_private_targets: bool = False
+    max_list_pages: int = 200
+    max_download_mb: int = 50
+    max_attachment_mb: int = 20
+
+
+@dataclass
+class ColumnSection:
+    name: str
+    url: str
+    category: str = "other"
+    max_age_days: int | None = None
+
+
+@dataclass
+class ChecksSection:
+    disable: list[str] = field(default_factory=list)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class ScheduleSection:
+    cron: str = "0 2 * * *"
+
+
+@dataclass
+class SiteConfig:
+    site: SiteSection
+    crawl: CrawlSection = field(default_factory=CrawlSection)
+    columns: list[ColumnSection] = field(default_factory=list)
+    checks: ChecksSection = field(default_factory=ChecksSection)
+    schedule: ScheduleSection = field(default_factory=ScheduleSection)
+    source: str = "<config>"
+
+    @property
+    def site_host(self) -> str:
+        return urlsplit(self.site.base_url).hostname or ""
+
+    def may_contact(self, host: str) -> bool:
+        """Private targets are never requested, unless the site itself lives on the same kind of address."""
+        kind = private_kind(host)
+        return kind is None or self.crawl.allow_private_targets or kind == private_kind(self.site_host)
+
+
+def private_kind(host: str) -> str | None:
+    """What kind of non-public address a host is (loopback, private, link-local, intranet), or None if public."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return "loopback"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if (host and "." not in host) or host.endswith((".local", ".lan", ".intranet", ".internal", ".corp")):
+            return "intranet"
+        return None
+    if address.is_loopback:
+        return "loopback"
+    if address.is_link_local:
+        return "link-local"
+    if address.is_private or address.is_reserved or address.is_unspecified:
+        return "private"
+    return None
+
+
+def is_private_host(host: str) -> bool:
+    return private_kind(host) is not None
+
+
+def load_config(path: str | Path) -> SiteConfig:
+    """Read and validate a site configuration file."""
+    path = Path(path)
+    source = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(source, None, "file not found") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(source, None, f"cannot read the file ({error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(source, None, f"not valid TOML: {error}") from None
+    return config_from_dict(raw, source)
+
+
+def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> SiteConfig:
+    """Validate an already parsed configuration (the demo builds one in code)."""
+    _no_unknown(raw, {"site", "crawl", "columns", "checks", "schedule"}, source, "")
+    if "site" not in raw:
+        raise ConfigError(source, "[site]", "missing section")
+    site = _section(SiteSection, raw["site"], source, "site")
+    _check_url(site.base_url, source, "site.base_url")
+    if not site.base_url.endswith("/") and not urlsplit(site.base_url).path:
+        site.base_url += "/"
+    if not site.allowed_domains:
+        site.allowed_domains = [urlsplit(site.base_url).hostname]
+    if site.level not in LEVELS:
+        raise ConfigError(source, "site.level", f"must be one of {', '.join(LEVELS)}, not {site.level!r}")
+    try:
+        zoneinfo.ZoneInfo(site.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(source, "site.timezone", f"unknown time zone {site.timezone!r}") from None
+    crawl = _section(CrawlSection, raw.get("crawl", {}), source, "crawl")
+    for name in ("max_pages", "max_depth", "concurrency_per_host", "max_list_pages",
+                 "max_download_mb", "max_attachment_mb", "timeout_seconds"):
+        if getattr(crawl, name) <= 0:
+            raise ConfigError(source, f"crawl.{name}", "must be greater than 0")
+    if crawl.delay_seconds < 0:
+        raise ConfigError(source, "crawl.delay_seconds", "must not be negative")
+    columns_raw = raw.get("columns", [])
+    if not isinstance(columns_raw, list):
+        raise ConfigError(source, "columns", "must be an array of tables ([[columns]])")
+    columns = []
+    for index, column_raw in enumerate(columns_raw):
+        key = f"columns[{index}]"
+        column = _section(ColumnSection, column_raw, source, key)
+        _check_url(column.url, source, f"{key}.url")
+        if column.category not in CATEGORIES:
+            raise ConfigError(source, f"{key}.category",
+                              f"unknown category {column.category!r} (one of {', '.join(CATEGORIES)})")
+        if column.max_age_days is not None and column.max_age_days <= 0:
+            raise ConfigError(source, f"{key}.max_age_days", "must be greater than 0")
+        columns.append(column)
+    checks_raw = dict(raw.get("checks", {}))
+    if not isinstance(checks_raw, dict):
+        raise ConfigError(source, "checks", "must be a table")
+    options = checks_raw.pop("options", {})
+    checks = _section(ChecksSection, checks_raw, source, "checks")
+    if not isinstance(options, dict) or not all(isinstance(v, dict) for v in options.values()):
+        raise ConfigError(source, "checks.options", 'must hold tables like [checks.options."check.id"]')
+    checks.options = options
+    schedule = _section(ScheduleSection, raw.get("schedule", {}), source, "schedule")
+    return SiteConfig(site=site, crawl=crawl, columns=columns, checks=checks, schedule=schedule, source=source)
+
+
+def _no_unknown(raw: dict, known: set[str], source: str, prefix: str) -> None:
+    for key in raw:
+        if key not in known:
+            name = f"{prefix}.{key}" if prefix else key
+            raise ConfigError(source, name, f"unknown key (expected one of {', '.join(sorted(known))})")
+
+
+def _section(cls, raw: Any, source: str, prefix: str):
+    if not isinstance(raw, dict):
+        raise ConfigError(source, prefix, "must be a table")
+    spec = {f.name: f for f in fields(cls)}
+    _no_unknown(raw, set(spec), source, prefix)
+    values = {}
+    for name, value in raw.items():
+        values[name] = _typed(value, spec[name].type, source, f"{prefix}.{name}")
+    try:
+        return cls(**values)
+    except TypeError:
+        missing = [f.name for f in fields(cls) if f.name not in raw and f.default is f.default_factory]
+        raise ConfigError(source, f"{prefix}.{missing[0]}" if missing else prefix, "required key is missing") from None
+
+
+_EXPECTED = {"str": str, "int": int, "float": (int, float), "bool": bool,
+             "list[str]": list, "int | None": int}
+
+
+def _typed(value: Any, annotation: str, source: str, key: str) -> Any:
+    expected = _EXPECTED.get(annotation)
+    if expected is None:
+        return value
+    bad_bool = isinstance(value, bool) and annotation != "bool"
+    if bad_bool or not isinstance(value, expected):
+        words = {"str": "a string", "int": "an integer", "float": "a number", "bool": "true or false",
+                 "list[str]": "a list of strings", "int | None": "an integer"}
+        raise ConfigError(source, key, f"must be {words[annotation]}, not {value!r}")
+    if annotation == "list[str]" and not all(isinstance(item, str) for item in value):
+        raise ConfigError(source, key, "must be a list of strings")
+    if annotation == "float":
+        return float(value)
+    return value
+
+
+def _check_url(url: str, source: str, key: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(source, key, f"not an http(s) URL: {url!r}")

@@ -1,0 +1,48 @@
+"""What an audit prints at its end, and the reports it writes into the output folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from govinspect.store import Store
+from reports.json import build_report, write_report
+
+
+def run_figures(store: Store, run_id: int) -> dict:
+    """Counts a person wants to see after a crawl, read back from the store."""
+    db = store.db
+    kinds = dict(db.execute("select kind, count(*) from pages where run_id = ? group by kind", [run_id]).fetchall())
+    items, dated = db.execute("select count(*), count(date) from column_items where run_id = ?", [run_id]).fetchone()
+    columns = store.columns(run_id)
+    failed = db.execute("select count(*) from pages where run_id = ? and (error is not null or http_status >= 400)",
+                        [run_id]).fetchone()[0]
+    return {"kinds": kinds, "items": items, "dated_items": dated, "columns": len(columns),
+            "empty_columns": sum(1 for c in columns if not c["items"]), "failed_pages": failed,
+            "links": db.execute("select count(*) from links where run_id = ?", [run_id]).fetchone()[0]}
+
+
+def write_reports(store: Store, run_id: int, out_dir: Path) -> list[Path]:
+    return [write_report(build_report(store, run_id), out_dir / "report.json")]
+
+
+def print_summary(store: Store, run_id: int) -> None:
+    run = store.run(run_id)
+    figures = run_figures(store, run_id)
+    kinds = figures["kinds"]
+    dated = f"{figures['dated_items'] / figures['items']:.1%}" if figures["items"] else "-"
+    caps = json.loads(run["caps"] or "{}")
+    lines = [
+        f"{run['site_name']}  run {run_id} ({run['mode']}, {run['status']}), as of {run['as_of']}",
+        f"  pages {run['pages']}: " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+        + f"; {figures['failed_pages']} failed; {run['requests']} requests, {run['bytes'] / 1e6:.1f} MB",
+        f"  columns {figures['columns']} ({figures['empty_columns']} empty), items {figures['items']} "
+        f"({dated} dated), links {figures['links']}",
+        "  limits reached: " + ("; ".join(f"{name} at {', '.join(places[:3])}" for name, places in caps.items())
+                                if caps else "none"),
+    ]
+    if run["error"]:
+        lines.append(f"  note: {run['error']}")
+    click.echo("\n".join(lines))

@@ -1,0 +1,1 @@
+"""Turning stored findings into what people read: the rectification list and reports."""

@@ -8,6 +8,7 @@ import time
 from scrapy import signals
 
 from crawler.records import ColumnRecord, EntriesRecord, PageRecord, TargetRecord
+from crawler.verify import mark_soft404
 from govinspect.store import Store
 
 log = logging.getLogger("govinspect.crawl")
@@ -74,6 +75,8 @@ class StorePipeline:
         self.flush()
         status = "interrupted" if reason in INTERRUPTED_REASONS else "completed"
         self.store.finalize_crawl(self.run_id)
+        with self.store.db.atomic():
+            mark_soft404(self.store.db, self.run_id, getattr(spider, "not_found", {}))
         self.store.finish_run(
             self.run_id, status,
             requests=self.crawler.stats.get_value("downloader/request_count", 0),

@@ -22,7 +22,7 @@ def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: st
                                  config=dataclasses.asdict(config))
     log.info("run %d: crawling %s", run_id, config.site.base_url)
     settings = crawl_settings(config, db_path=str(db_path), run_id=run_id, mode=mode, as_of=as_of)
-    process = CrawlerProcess(settings, install_root_handler=False)
+    process = CrawlerProcess(settings)
     process.crawl(DisclosureSpider, config=config)
     try:
         process.start()

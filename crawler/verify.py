@@ -1,40 +1,108 @@
-"""Link verdicts: what an answer (or its absence) says about a link target, without judging the site."""
+"""Link verdicts: what an answer (or its absence) says about a link target: ok, broken, soft-404, blocked…"""
 
 from __future__ import annotations
 
+import re
+import secrets
+from urllib.parse import urlsplit
+
+from scrapy.http import TextResponse
 from twisted.internet.error import (ConnectError, ConnectionLost, ConnectionRefusedError, DNSLookupError,
                                     TCPTimedOutError, TimeoutError)
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-# Answers that anti-bot firewalls give: the page may be fine, we just could not see it.
-BLOCKING_STATUSES = {403, 412, 429, 521}
+from crawler.middlewares import HostPaused, OfflineTarget, PrivateTarget
+
+# The narrow phrase rule: only these words, and only in a title or a short page, make a 200 an error page.
+NOT_FOUND_PHRASES = ("页面不存在", "您访问的页面不存在", "页面未找到", "找不到页面", "404 not found", "page not found")
+SHORT_PAGE = 600
+CHALLENGE_MARKERS = ("$_ts", "__jsl_clearance", "_jsl_clearance", "jsl_clearance_s", "acw_sc__v2",
+                     "document.cookie=", "请开启JavaScript", "安全验证")
 
 
-def verdict_for_status(status: int, redirected: bool = False) -> str:
-    if status in BLOCKING_STATUSES:
-        return "blocked"
+def probe_url(base_url: str) -> str:
+    """A path no site has, to learn what the site answers for a page that does not exist."""
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}/govinspect-probe-{secrets.token_hex(6)}.html"
+
+
+def classify(response) -> tuple[str, str | None]:
+    """The verdict for an answer: (ok | redirected | broken | soft-404 | blocked, reason)."""
+    status = response.status
+    text = response.text if isinstance(response, TextResponse) else ""
+    if status in (412, 202, 521) and any(marker in text for marker in CHALLENGE_MARKERS):
+        return "blocked", f"HTTP {status}: anti-bot firewall challenge (allow-list the inspecting machine)"
+    if status in (403, 412, 429, 521):
+        return "blocked", f"HTTP {status}: refused by the site's firewall or rate limit; not verified"
     if status >= 400:
-        return "broken"
-    return "redirected" if redirected else "ok"
+        return "broken", f"HTTP {status}"
+    if text and len(text) < 20000 and any(marker in text for marker in CHALLENGE_MARKERS[:4]):
+        return "blocked", "a JavaScript challenge page instead of the content; not verified"
+    if text:
+        title = _title(response).lower()
+        if any(p in title for p in NOT_FOUND_PHRASES) or (
+                len(_text(response)) < SHORT_PAGE and any(p in _text(response).lower() for p in NOT_FOUND_PHRASES)):
+            return "soft-404", "the page answers 200 but says it does not exist"
+    if response.meta.get("redirect_urls"):
+        return "redirected", None
+    return "ok", None
 
 
-def failure_reason(failure: Failure, timeout: float) -> str:
-    """One short line a web administrator understands, naming what went wrong."""
+def failure_verdict(failure: Failure, timeout: float) -> tuple[str, str]:
+    """The verdict and a one-line reason a web administrator understands, for a request that got no answer."""
     error = failure.value
+    if failure.check(PrivateTarget):
+        return "skipped-private", str(error)
+    if failure.check(OfflineTarget):
+        return "skipped", str(error)
+    if failure.check(HostPaused):
+        return "blocked", str(error)
     if failure.check(DNSLookupError):
-        return "DNS lookup failed (the host name does not resolve)"
+        return "broken", "DNS lookup failed (the host name does not resolve)"
     if failure.check(TimeoutError, TCPTimedOutError):
-        return f"timeout: no answer within {timeout:g} s (after one retry)"
+        return "broken", f"timeout: no answer within {timeout:g} s (after one retry)"
     if failure.check(ConnectionRefusedError):
-        return "connection refused"
+        return "broken", "connection refused"
     if failure.check(ResponseNeverReceived, ConnectionLost, ResponseFailed):
-        return "connection closed before a complete answer"
+        return "broken", "connection closed before a complete answer"
     if failure.check(ConnectError):
-        return f"cannot connect ({error})"
+        return "broken", f"cannot connect ({error})"
     text = str(error) or type(error).__name__
-    if "maxsize" in text.lower() or "cancel" in text.lower():
-        return f"download cancelled: larger than the size cap ({text})"
-    if "ssl" in text.lower() or "tls" in text.lower() or "certificate" in text.lower():
-        return f"TLS error ({text})"
-    return f"{type(error).__name__}: {text}"[:300]
+    lowered = text.lower()
+    if "maxsize" in lowered or "cancel" in lowered:
+        return "broken", f"download cancelled: larger than the size cap ({text})"[:300]
+    if "ssl" in lowered or "tls" in lowered or "certificate" in lowered:
+        return "broken", f"TLS error ({text})"[:300]
+    if "redirect" in lowered:
+        return "broken", f"redirect loop or too many redirects ({text})"[:300]
+    return "broken", f"{type(error).__name__}: {text}"[:300]
+
+
+def mark_soft404(db, run_id: int, signatures: dict[str, dict]) -> int:
+    """Targets whose page is the site's own not-found template (learnt by probing) become soft-404."""
+    marked = 0
+    for host, signature in signatures.items():
+        chars, title = signature["chars"], signature["title"]
+        if not title and chars < 50:
+            continue  # an empty template would match every untitled page
+        rows = db.execute(
+            "select url from pages where run_id = ? and http_status = 200 and coalesce(title, '') = ? "
+            "and abs(coalesce(text_chars, 0) - ?) <= ? and kind in ('page', 'article')",
+            [run_id, title, chars, max(40, chars // 10)]).fetchall()
+        for (url,) in rows:
+            if (urlsplit(url).hostname or "") != host:
+                continue
+            db.execute("update targets set verdict = 'soft-404', reason = ? where run_id = ? and url = ?",
+                       ["the page is the site's own not-found template (learnt by probing a random path)",
+                        run_id, url])
+            marked += 1
+    return marked
+
+
+def _title(response) -> str:
+    return re.sub(r"\s+", " ", response.selector.xpath("string(//title)").get() or "").strip()
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", "", "".join(response.selector.xpath("//body//text()[not(ancestor::script)]").getall()))

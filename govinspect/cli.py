@@ -47,9 +47,13 @@ def _as_of(value: str | None, config: SiteConfig | None = None) -> str:
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(message)s")
+    """Our progress lines, and only Scrapy's errors unless asked: Scrapy resets its own loggers' levels."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    if not verbose:
+        handler.addFilter(lambda record: record.name.startswith("govinspect") or record.levelno >= logging.ERROR)
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
     logging.getLogger("govinspect").setLevel(logging.DEBUG if verbose else logging.INFO)
-    logging.getLogger("scrapy").setLevel(logging.INFO if verbose else logging.ERROR)
 
 
 db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),

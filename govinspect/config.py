@@ -47,6 +47,7 @@ class CrawlSection:
     obey_robots: bool = False
     user_agent: str = "govinspect (+site self-inspection)"
     allow_private_targets: bool = False
+    offline: bool = False
     max_list_pages: int = 200
     max_download_mb: int = 50
     max_attachment_mb: int = 20

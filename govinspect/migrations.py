@@ -73,9 +73,16 @@ MIGRATIONS = [_initial]
 
 
 def migrate(db: Database) -> None:
-    """Bring the schema up to date; each migration runs in its own transaction."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-        with db.atomic():
+    """Bring the schema up to date under a write lock, so two processes opening a new file cannot race."""
+    if db.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
             migration(db)
             db.execute(f"PRAGMA user_version = {number}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise

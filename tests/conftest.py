@@ -104,7 +104,7 @@ def sample_server():
 def write_config(path: Path, base_url: str, extra: str = "") -> Path:
     path.write_text(
         f'[site]\nname = "青山县审计局"\nbase_url = "{base_url}"\n\n'
-        f"[crawl]\ndelay_seconds = 0\nconcurrency_per_host = 8\n{extra}", encoding="utf-8")
+        f"[crawl]\ndelay_seconds = 0\nconcurrency_per_host = 8\noffline = true\n{extra}", encoding="utf-8")
     return path
 
 

@@ -105,10 +105,10 @@ def extract_text(
     kind = hinted = _hinted_kind(filename, content_type)
     if len(body) > MAX_BYTES:
         return AttachmentText(kind, "", f"file too large ({len(body) // 2**20} MB)")
-    plain = _extension(filename) in _PLAIN or content_type.lower().startswith(("text/plain", "text/csv"))
-    sink = _Sink(max_chars, max_seconds)
     if not body:
         return AttachmentText(kind, "", "empty file")
+    plain = _extension(filename) in _PLAIN or content_type.lower().startswith(("text/plain", "text/csv"))
+    sink = _Sink(max_chars, max_seconds)
     try:
         with _quiet():
             kind, reader, arg = _detect(body, hinted, plain)

@@ -1,13 +1,15 @@
-"""Every outgoing reference of a page, made absolute, tagged, and marked when CSS hides it."""
+"""Every outgoing reference of a page, made absolute, tagged, and marked when CSS hides it; its attachments."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urldefrag, urljoin, urlsplit
 
 from lxml import etree
+from parsel import Selector
 
-from crawler.items import Link, Page
+from crawler.items import Attachment, Link, Page
 
 ATTACHMENT_EXTENSIONS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".zip", ".rar", ".ofd", ".txt")
 
@@ -16,22 +18,35 @@ _TEMPLATE_MARKS = ("{{", "}}", "${", "<%", "%>", "{#", "#{", "[[", "{$")
 # Front-end frameworks (Avalon, Vue, art-template) leave loop variables in hrefs: `el.url`.
 _BINDING = re.compile(r"^(?:el|item|items|row|data|doc|info|obj|vo|v|o|x|e|d|record|list|news|this|entry|"
                       r"\$el|\$item|scope)\.[A-Za-z_$][\w$.]*$")
+_FILE_EXTENSIONS = {"html", "htm", "shtml", "xhtml", "jsp", "php", "asp", "aspx", "do", "action", "pdf", "doc",
+                    "docx", "xls", "xlsx", "wps", "et", "zip", "rar", "ofd", "txt", "jpg", "jpeg", "png", "gif",
+                    "bmp", "svg", "webp", "mp4", "mp3", "js", "css", "xml", "json"}
 _HANWEB_DOWNLOAD = re.compile(r"/downfile\.jsp\b|/download\.jsp\b", re.I)
+_MAYBE_ATTACHMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|ofd|txt)(?:$|[?#&])|down(?:file|load)\.jsp", re.I)
+
+_SCRIPT_FJ = re.compile(r"""hasFJ\s*=\s*(['"])(.*?)(?<!\\)\1""", re.S)
+_SCRIPT_HREF = re.compile(r"""href\s*=\s*\\?["']([^"'\\<>]+)\\?["'][^>]*>([^<]*)<""")
+_SCRIPT_P0 = re.compile(r"""(?<![\w/.])((?:\.{1,2}/)?(?:[\w-]+/)*P0\d+\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|ofd|txt))""",
+                        re.I)
 
 _TAGS = {"a": "href", "area": "href", "img": "src", "iframe": "src", "script": "src", "link": "href",
          "source": "src"}
 
 _HIDING_STYLE = re.compile(
     r"display:none|visibility:hidden|font-size:0(?:px|pt|em|rem|%)?(?:!important)?(?:;|$)|opacity:0(?:;|$)"
-    r"|text-indent:-\d{3,}|(?:^|;)(?:left|top|right|bottom|margin-left|margin-top):-\d{3,}"
+    r"|text-indent:-(?:\d{4,}|[5-9]\d\d)"
+    r"|(?:^|;)(?:left|top|right|bottom|margin-left|margin-top):-(?:\d{4,}|[5-9]\d\d)"
 )
 _ZERO_BOX = re.compile(r"(?:^|;)(?:width|height|max-width|max-height):0(?:px)?(?:!important)?(?:;|$)")
+_BRACE = re.compile(r"[{}]")
 _SIMPLE_SELECTOR = re.compile(r"^[a-z0-9]*([.#])([\w-]+)$", re.I)
 
 
 def is_binding(href: str) -> bool:
-    """True for hrefs that are template placeholders rather than addresses."""
-    return any(mark in href for mark in _TEMPLATE_MARKS) or bool(_BINDING.match(href))
+    """True for hrefs that are template placeholders rather than addresses (`list.html` is an address)."""
+    if any(mark in href for mark in _TEMPLATE_MARKS):
+        return True
+    return bool(_BINDING.match(href)) and href.rsplit(".", 1)[-1].lower() not in _FILE_EXTENSIONS
 
 
 def absolute(href: str | None, base: str) -> str | None:
@@ -39,6 +54,18 @@ def absolute(href: str | None, base: str) -> str | None:
     if not href:
         return None
     href = href.strip()
+    # Key the cache on what the result depends on, so a site's shared menu links hit it across pages.
+    if href.startswith(("http://", "https://")):
+        return _absolute(href, "")
+    if href.startswith("/") and not href.startswith("//"):
+        cut = base.find("/", base.find("//") + 2)
+        return _absolute(href, base if cut < 0 else base[:cut])
+    return _absolute(href, base)
+
+
+# Menus and footers repeat the same hrefs on every page of a site: joining them once pays.
+@lru_cache(maxsize=65536)
+def _absolute(href: str, base: str) -> str | None:
     if not href or href.lower().startswith(_SKIPPED_SCHEMES) or is_binding(href):
         return None
     try:
@@ -50,6 +77,8 @@ def absolute(href: str | None, base: str) -> str | None:
 
 def attachment_name(url: str) -> str | None:
     """The file name an attachment URL stands for, or None when it is not an attachment."""
+    if not _MAYBE_ATTACHMENT.search(url):
+        return None
     parts = urlsplit(url)
     path = parts.path
     if path.lower().endswith(ATTACHMENT_EXTENSIONS):
@@ -77,38 +106,49 @@ def _style_hides(style: str) -> bool:
     return "overflow:hidden" in style and bool(_ZERO_BOX.search(style))
 
 
-def hidden_names(root) -> tuple[set[str], set[str]]:
+def hidden_names(root) -> tuple[frozenset[str], frozenset[str]]:
     """Classes and ids that the page's own `<style>` blocks hide (simple `.cls{}` / `#id{}` rules)."""
     classes: set[str] = set()
     ids: set[str] = set()
     for css in root.xpath("//style/text()"):
-        for selectors, body in _top_level_rules(css):
-            if not _style_hides(body):
-                continue
-            for sel in selectors.split(","):
-                m = _SIMPLE_SELECTOR.match(sel.strip())
-                if m:
-                    (classes if m.group(1) == "." else ids).add(m.group(2))
-    return classes, ids
+        hidden_classes, hidden_ids = _css_hidden(css)
+        classes |= hidden_classes
+        ids |= hidden_ids
+    return frozenset(classes), frozenset(ids)
+
+
+# A site's pages share their style blocks: read each distinct one once.
+@lru_cache(maxsize=256)
+def _css_hidden(css: str) -> tuple[frozenset[str], frozenset[str]]:
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for selectors, body in _top_level_rules(css):
+        if not _style_hides(body):
+            continue
+        for sel in selectors.split(","):
+            m = _SIMPLE_SELECTOR.match(sel.strip())
+            if m:
+                (classes if m.group(1) == "." else ids).add(m.group(2))
+    return frozenset(classes), frozenset(ids)
 
 
 def _top_level_rules(css: str):
     """Rules outside @media and friends: a rule that applies only on phones does not hide a link here."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     depth, start, selector = 0, 0, ""
-    for i, ch in enumerate(css):
-        if ch == "{":
+    for m in _BRACE.finditer(css):
+        i = m.start()
+        if m.group() == "{":
             if depth == 0:
                 selector = css[start:i].strip()
                 start = i + 1
             depth += 1
-        elif ch == "}":
+        elif depth > 0:
             depth -= 1
             if depth == 0:
                 if not selector.startswith("@"):
                     yield selector, css[start:i]
                 start = i + 1
-            depth = max(depth, 0)
 
 
 class HiddenTest:
@@ -186,3 +226,44 @@ def extract_links(page: Page) -> list[Link]:
             link.hidden = link.hidden and is_hidden
             link.anchor = link.anchor or anchor
     return list(found.values())
+
+
+def _script_attachments(root, base: str) -> list[tuple[str, str]]:
+    """Attachments TRS templates write with document.write: hasFJ strings, hrefs and P0… names in scripts."""
+    found: list[tuple[str, str]] = []
+    for script in root.xpath("//script[not(@src)]/text()"):
+        if "hasFJ" not in script and "P0" not in script:
+            continue
+        for m in _SCRIPT_FJ.finditer(script):
+            if m.group(2).strip():
+                for a in Selector(text=m.group(2)).root.iter("a"):
+                    if a.get("href"):
+                        found.append((a.get("href"), anchor_text(a)))
+        for href, label in _SCRIPT_HREF.findall(script):
+            found.append((href, _squash(label)))
+        for name in _SCRIPT_P0.findall(script):
+            found.append((name, ""))
+    out = []
+    for href, label in found:
+        url = absolute(href, base)
+        if url and attachment_name(url) is not None:
+            out.append((url, label))
+    return out
+
+
+def read_attachments(root, base: str, page_text: str) -> list[Attachment]:
+    """Attachment links of a page (by extension, downfile.jsp, download.jsp) and those its scripts write."""
+    pairs = []
+    for a in root.iter("a"):
+        url = absolute(a.get("href"), base)
+        if url and attachment_name(url) is not None:
+            pairs.append((url, anchor_text(a)))
+    if "hasFJ" in page_text or "P0" in page_text:
+        pairs += _script_attachments(root, base)
+    seen: dict[str, Attachment] = {}
+    for url, label in pairs:
+        if url not in seen:
+            seen[url] = Attachment(url=url, name=label or attachment_name(url) or url)
+        elif label and seen[url].name == attachment_name(url):
+            seen[url].name = label
+    return list(seen.values())

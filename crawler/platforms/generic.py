@@ -15,15 +15,13 @@ NAME = "generic"
 MIN_TITLE = 5  # 首页, 更多, 政务公开: menu words are shorter than any article title
 MAX_FILLED_PAGES = 1000  # a pager that claims more than this is broken; the spider caps far lower anyway
 
-# Page chrome whose anchors are menus, not items; matched on tag, role, class or id.
-_CHROME = (
-    "//header|//footer|//nav|//*[@role='navigation' or @role='banner' or @role='contentinfo']"
-    "|//*[contains(@class,'header') or contains(@class,'footer') or contains(@class,'nav')"
-    " or contains(@class,'menu') or contains(@class,'crumb') or contains(@class,'copyright')"
-    " or contains(@id,'header') or contains(@id,'footer') or contains(@id,'nav') or contains(@id,'menu')]"
-)
+# Page chrome whose anchors are menus, not items: matched on tag, role, class or id.
+_CHROME_TAGS = {"header", "footer", "nav"}
+_CHROME_ROLES = {"navigation", "banner", "contentinfo"}
+_CHROME_NAMES = re.compile(r"header|footer|nav|menu|crumb|copyright", re.I)
 _STOP = {"body", "html", "ul", "ol", "table", "tbody", "thead", "form", "dl"}
-_DATE_IN_TITLE = re.compile(r"[\[（(【]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]）)】]?")
+_DATE_IN_TITLE = re.compile(r"[\[（(【]?\s*\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+                            r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]）)】]?")
 # Article URLs of the platforms we know, for lists that show no dates at all.
 _ARTICLE_URL = re.compile(
     r"/t\d{8}_\d+\.|/art_\d+_\d+\.|/art/\d{4}/|/[0-9a-f]{32}\.s?html?|/info/\d+/\d+\.htm|content_\d+"
@@ -46,14 +44,34 @@ def detect(page: Page) -> bool:
     return True
 
 
+def looks_like_article(url: str) -> bool:
+    """True for the article URL shapes of the platforms we know (t20210606_1, art_1_2, 32-hex, …)."""
+    return bool(_ARTICLE_URL.search(url))
+
+
 def squash(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
+def chrome_elements(root) -> list:
+    """Headers, footers, menus and breadcrumbs (a plain loop beats an XPath of many contains())."""
+    found = []
+    for el in root.iter(etree.Element):
+        attrib = el.attrib
+        if el.tag in _CHROME_TAGS:
+            found.append(el)
+        elif attrib:
+            cls, ident = attrib.get("class"), attrib.get("id")
+            if ((cls and _CHROME_NAMES.search(cls)) or (ident and _CHROME_NAMES.search(ident))
+                    or attrib.get("role") in _CHROME_ROLES):
+                found.append(el)
+    return found
+
+
 def chrome_anchors(root) -> set:
     """Anchors that sit in headers, footers and menus."""
-    found = set()
-    for el in root.xpath(_CHROME):
+    found: set = set()
+    for el in chrome_elements(root):
         found.update(el.iter("a"))
     return found
 
@@ -119,7 +137,8 @@ def choose_title(text: str, title_attr: str) -> str:
     return text
 
 
-def read_entries(root, base_url: str, *, skip_chrome: bool = True, need_date: bool = True) -> list[ListEntry]:
+def read_entries(root, base_url: str, *, skip_chrome: bool = True, need_date: bool = True,
+                 min_title: int = MIN_TITLE) -> list[ListEntry]:
     """Content anchors of a list with the dates beside them; undated article-like anchors if no item is dated."""
     chrome = chrome_anchors(root) if skip_chrome else set()
     entries: dict[str, ListEntry] = {}
@@ -137,7 +156,7 @@ def read_entries(root, base_url: str, *, skip_chrome: bool = True, need_date: bo
             date = parse_date(m.group(0))
             text = squash(text[: m.start()] + " " + text[m.end():])
         title = choose_title(text, squash(a.get("title"))).strip(" ·•●▪")
-        if len(title) < MIN_TITLE:
+        if len(title) < min_title:
             continue
         date = date or date_beside(a)
         known = entries.get(url)
@@ -148,7 +167,7 @@ def read_entries(root, base_url: str, *, skip_chrome: bool = True, need_date: bo
     if not need_date:
         return list(entries.values())
     dated = [e for e in entries.values() if e.date]
-    return dated or [e for e in entries.values() if _ARTICLE_URL.search(e.url)]
+    return dated or [e for e in entries.values() if looks_like_article(e.url)]
 
 
 def _pager_number(url: str) -> tuple[str, int] | None:
@@ -167,13 +186,15 @@ def next_pages(root, base_url: str) -> list[PageRequest]:
     for a in root.iter("a"):
         text = squash(_text(a)) or squash(a.get("title"))
         is_word = any(w in text for w in _NEXT_WORDS) or text in _NEXT_SIGNS
-        if not (is_word or text.isdigit()):
+        if not (is_word or text.isdecimal()):
             continue
         url = absolute(a.get("href"), base_url)
         if url is None or url == base_url:
             continue
         numbered = _pager_number(url)
-        if numbered:
+        # A numbered link is a pager link only if its URL carries its number give or take one (TRS shows
+        # index_1 as 2); otherwise "1" "2" "3" of a hot-list pointing at content_123.html would pass for pages.
+        if numbered and (is_word or abs(numbered[1] - int(text)) <= 1):
             groups.setdefault(numbered[0], set()).add(numbered[1])
         elif is_word:
             plain.append(url)

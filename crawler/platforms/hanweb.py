@@ -8,6 +8,7 @@ import math
 import re
 from urllib.parse import parse_qs, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from lxml import etree
 from parsel import Selector
 
 from crawler.extract.dates import parse_date
@@ -101,10 +102,12 @@ def record_entries(records: list[str], base_url: str) -> list[ListEntry]:
     for rec in doc.iter("div"):
         if rec.get("class") != "hw-record":
             continue
-        found = generic.read_entries(rec, base_url, skip_chrome=False, need_date=False)
+        # A record is one item whatever its title's length (公告 is a real title here, not a menu word).
+        found = generic.read_entries(rec, base_url, skip_chrome=False, need_date=False, min_title=1)
         if not found:
             continue
-        best = max(found, key=lambda e: len(e.title))
+        # `<a>[通知]</a><a>公示</a>`: the article link is the item, not the column tag beside it.
+        best = max(found, key=lambda e: (generic.looks_like_article(e.url), len(e.title)))
         if not best.date:
             best.date = parse_date("".join(rec.itertext()).replace(best.title, " "))
         entries.append(best)
@@ -192,6 +195,8 @@ def jpaas_answer(page: Page) -> ListPage:
         data = json.loads(page.text).get("data") or {}
     except (ValueError, AttributeError):
         return ListPage()
+    if not isinstance(data, dict):
+        return ListPage()
     fragment = data.get("html") or ""
     entries = []
     if fragment:
@@ -213,7 +218,7 @@ def parse_list(page: Page) -> ListPage:
         return ListPage(entries=entries, total=int(tag.group(1)) if tag else None)
     if not entries:
         root = page.selector.root
-        entries = generic.read_entries(root, page.url) if hasattr(root, "iter") else []
+        entries = generic.read_entries(root, page.url) if isinstance(root, etree._Element) else []
     jpaas = jpaas_column(page, entries)
     if jpaas is not None:
         more, total = jpaas

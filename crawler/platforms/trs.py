@@ -12,7 +12,7 @@ from crawler.platforms import generic
 
 NAME = "trs"
 
-_MARKERS = ("TRS_Editor", "TRS_UEDITOR", "createPageHTML", "_trs_ta_js", "trsapi", "countPage", "trs_paper")
+_MARKERS = ("TRS_Editor", "TRS_UEDITOR", "createPageHTML", "_trs_ta_js", "trsapi", "trs_paper")
 _ARTICLE = re.compile(r"""href=["']?\.{0,2}/?(?:[\w-]+/)*\d{6}/t\d{8}_\d+\.s?html?""")
 _CREATE = re.compile(r"createPageHTML\s*\(([^)]*)\)")
 _VAR = r"""(?:var\s+|\b){name}\s*=\s*["']?(\w+)["']?"""
@@ -22,7 +22,8 @@ _MAX_PAGES = 2000
 
 def detect(page: Page) -> bool:
     text = page.text
-    return any(marker in text for marker in _MARKERS) or bool(_ARTICLE.search(text))
+    return (any(marker in text for marker in _MARKERS) or ("countPage" in text and "currentPage" in text)
+            or bool(_ARTICLE.search(text)))
 
 
 def _var(text: str, name: str) -> str | None:
@@ -32,7 +33,7 @@ def _var(text: str, name: str) -> str | None:
 
 def pager(text: str) -> tuple[int, str, str] | None:
     """(page count, file prefix, extension) declared by the TRS pager script, if any."""
-    m = _CREATE.search(text)
+    m = _CREATE.search(text) if "createPageHTML" in text else None
     if m:
         # createPageHTML(n, i, "index", "html") or createPageHTML('page_div', countPage, currentPage, 'index', 'html')
         values = []
@@ -48,8 +49,9 @@ def pager(text: str) -> tuple[int, str, str] | None:
             prefix = words[0] if words else "index"
             ext = words[1] if len(words) > 1 else "html"
             return int(values[first]), prefix, ext
-    count = _var(text, "countPage")
-    if count and count.isdigit():
+    count = _var(text, "countPage") if "countPage" in text else None
+    # countPage alone is a common variable name; with currentPage beside it it is the TRS pager.
+    if count and count.isdigit() and _var(text, "currentPage") is not None:
         prefix = _var(text, "prefix") or "index"
         ext = _var(text, "suffix") or "html"
         return int(count), prefix, ext

@@ -19,10 +19,10 @@ SITE_NAME = "青山县审计局"
 
 
 def demo_config(base_url: str) -> dict:
-    """The sample site's configuration: columns left out on purpose, so that discovery is exercised."""
+    """The sample site's configuration: no columns, so discovery is exercised; offline, so no host but loopback."""
     return {
         "site": {"name": SITE_NAME, "base_url": base_url},
-        "crawl": {"delay_seconds": 0, "concurrency_per_host": 8, "timeout_seconds": 15},
+        "crawl": {"delay_seconds": 0, "concurrency_per_host": 8, "timeout_seconds": 15, "offline": True},
     }
 
 

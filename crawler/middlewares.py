@@ -1,0 +1,151 @@
+"""Downloader middlewares of a polite inspector: slow retries, Retry-After, a per-host circuit breaker, no intranet."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from urllib.parse import urlsplit
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+
+from govinspect.config import private_kind
+
+log = logging.getLogger("govinspect.crawl")
+
+
+class HostPaused(IgnoreRequest):
+    """The host refused too much of what we asked; the rest is left unverified rather than called broken."""
+
+
+class PrivateTarget(IgnoreRequest):
+    """A request (or a redirect) towards a private or intranet address that this site may not contact."""
+
+
+class OfflineTarget(IgnoreRequest):
+    """In offline mode (the demo, the tests) nothing but the site itself and loopback hosts is contacted."""
+
+
+class PatientRetryMiddleware(RetryMiddleware):
+    """Scrapy's retry, once, after a pause: a 5xx or a timeout often passes; 429 waits as long as Retry-After says."""
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.delay = settings.getfloat("GOVINSPECT_RETRY_DELAY", 2.0)
+        self.max_wait = settings.getfloat("GOVINSPECT_MAX_RETRY_AFTER", 30.0)
+
+    def process_response(self, request, response):
+        if response.status == 429 and not request.meta.get("dont_retry"):
+            retry = self._retry(request, "429 Too Many Requests")
+            if retry is None:
+                return response
+            retry.meta["wait_before"] = self._retry_after(response)
+            return retry
+        result = super().process_response(request, response)
+        if result is not response:
+            result.meta["wait_before"] = self.delay
+        return result
+
+    def process_exception(self, request, exception):
+        result = super().process_exception(request, exception)
+        if result is not None:
+            result.meta["wait_before"] = self.delay
+        return result
+
+    def _retry_after(self, response) -> float:
+        value = (response.headers.get(b"Retry-After") or b"").decode("latin-1").strip()
+        seconds = float(value) if value.replace(".", "", 1).isdigit() else self.delay
+        return min(max(seconds, 0.0), self.max_wait)
+
+    async def process_request(self, request):
+        wait = request.meta.pop("wait_before", 0)
+        if wait:
+            await asyncio.sleep(wait)
+        return None
+
+
+class HostGuardMiddleware:
+    """Watches each host's last answers; a spike of refusals first slows the host down, then pauses it.
+
+    A bureau's firewall that starts answering 403/429/5xx is telling us to stop: hammering on would only
+    turn every later link into a false "broken".
+    """
+
+    BAD = {403, 412, 429, 500, 502, 503, 504, 521}
+
+    def __init__(self, crawler, window: int, slow_ratio: float, pause_ratio: float):
+        self.crawler = crawler
+        self.window, self.slow_ratio, self.pause_ratio = window, slow_ratio, pause_ratio
+        self.answers: dict[str, deque] = {}
+        self.state: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(crawler, settings.getint("GOVINSPECT_GUARD_WINDOW", 50),
+                   settings.getfloat("GOVINSPECT_GUARD_SLOW", 0.2), settings.getfloat("GOVINSPECT_GUARD_PAUSE", 0.5))
+
+    def process_request(self, request):
+        host = urlsplit(request.url).hostname or ""
+        if self.state.get(host) == "paused":
+            raise HostPaused(f"host {host} paused after too many refusals (403/429/5xx): not verified")
+        return None
+
+    def process_response(self, request, response):
+        self._note(request, response.status in self.BAD)
+        return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, IgnoreRequest):
+            self._note(request, True)
+        return None
+
+    def _note(self, request, bad: bool) -> None:
+        host = urlsplit(request.url).hostname or ""
+        answers = self.answers.setdefault(host, deque(maxlen=self.window))
+        answers.append(bad)
+        if len(answers) < self.window // 2:
+            return
+        ratio = sum(answers) / len(answers)
+        state = self.state.get(host, "normal")
+        if ratio > self.pause_ratio and state != "paused":
+            self.state[host] = "paused"
+            log.warning("%s: %.0f%% of the last %d answers were refusals: pausing this host", host, ratio * 100,
+                        len(answers))
+        elif ratio > self.slow_ratio and state == "normal":
+            self.state[host] = "slow"
+            self._slow_down(request)
+            log.warning("%s: %.0f%% refusals: slowing down", host, ratio * 100)
+
+    def _slow_down(self, request) -> None:
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if slot is not None:
+            slot.delay = max(slot.delay * 4, 2.0)
+
+
+class ScopeMiddleware:
+    """Refuses requests (redirects included) to private or intranet hosts unless allowed, and, offline, to the world."""
+
+    def __init__(self, site_host: str, allow_private: bool, offline: bool):
+        self.site_host = site_host
+        self.site_kind = private_kind(site_host)
+        self.allow_private = allow_private
+        self.offline = offline
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(settings.get("GOVINSPECT_SITE_HOST", ""), settings.getbool("GOVINSPECT_ALLOW_PRIVATE"),
+                   settings.getbool("GOVINSPECT_OFFLINE"))
+
+    def process_request(self, request):
+        host = urlsplit(request.url).hostname or ""
+        kind = private_kind(host)
+        if kind is not None and not self.allow_private and kind != self.site_kind:
+            raise PrivateTarget(f"{kind} address: recorded, never requested")
+        if self.offline and kind != "loopback" and host != self.site_host:
+            raise OfflineTarget("offline mode: off-site link recorded, not verified")
+        return None

@@ -1,0 +1,148 @@
+"""Loopback HTTP server for the sample site: GET/HEAD from the resources, POST dataproxy.jsp, planted behaviours."""
+
+from __future__ import annotations
+
+import datetime
+import sys
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from govinspect.demo.model import Resource, Site
+from govinspect.demo.site import build_site
+
+DATAPROXY = "/module/web/jpage/dataproxy.jsp"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "nginx"   # what county sites usually show
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet: no request log on stderr
+        pass
+
+    def _count(self) -> None:
+        owner: SampleServer = self.server.owner  # type: ignore[attr-defined]
+        with owner._lock:
+            owner._requests += 1
+
+    def _send(self, res: Resource, head_only: bool = False) -> None:
+        if res.delay:
+            time.sleep(res.delay)
+        self.send_response(res.status)
+        self.send_header("Content-Type", res.content_type)
+        self.send_header("Content-Length", str(len(res.body)))
+        for key, value in res.headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        if not head_only:
+            self.wfile.write(res.body)
+
+    def _dataproxy(self, query: dict[str, list[str]], form: dict[str, list[str]]) -> Resource:
+        def arg(name: str, default: str) -> str:
+            return (form.get(name) or query.get(name) or [default])[0]
+
+        try:
+            perpage = int(arg("perpage", "15"))
+            start = int(arg("startrecord", "1"))
+            end = int(arg("endrecord", str(start + perpage - 1)))
+            columnid = int(arg("columnid", "0"))
+        except ValueError:
+            return Resource(b"bad request", "text/plain; charset=utf-8", status=400)
+        body = self.server.owner.site.dataproxy(columnid, start, end, perpage)  # type: ignore[attr-defined]
+        return Resource(body, "text/xml; charset=UTF-8")
+
+    def _answer(self, head_only: bool = False) -> None:
+        self._count()
+        owner: SampleServer = self.server.owner  # type: ignore[attr-defined]
+        parts = urlsplit(self.path)
+        if parts.path in ("/", "/index.html") and owner.homepage_delay:
+            time.sleep(owner.homepage_delay)
+        if parts.path == DATAPROXY:
+            self._send(self._dataproxy(parse_qs(parts.query), {}), head_only)
+            return
+        target = parts.path + ("?" + parts.query if parts.query else "")
+        self._send(owner.site.lookup(target), head_only)
+
+    def do_GET(self) -> None:
+        self._answer()
+
+    def do_HEAD(self) -> None:
+        self._answer(head_only=True)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        if parts.path != DATAPROXY:
+            self._answer()
+            return
+        self._count()
+        form = parse_qs(raw.decode("utf-8", "replace"))
+        self._send(self._dataproxy(parse_qs(parts.query), form))
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # Quiet by design: clients that hang up (timeouts in tests) are normal. Anything else is
+        # kept for tests to inspect (SampleServer.errors) instead of being printed to stderr.
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        with self.owner._lock:  # type: ignore[attr-defined]
+            self.owner.errors.append(traceback.format_exc())  # type: ignore[attr-defined]
+
+
+class SampleServer:
+    """The sample site on a free loopback port: bound first, so the site is built with its real base_url."""
+
+    def __init__(self, as_of: datetime.date, *, host: str = "127.0.0.1", port: int = 0,
+                 articles_per_column: int | None = None, homepage_delay: float = 0.0):
+        self.homepage_delay = homepage_delay
+        self._lock = threading.Lock()
+        self._requests = 0
+        self.errors: list[str] = []   # tracebacks of handler failures (never printed)
+        self._thread: threading.Thread | None = None
+        self._httpd = _Server((host, port), _Handler)
+        self._httpd.owner = self  # type: ignore[attr-defined]
+        self.host, self.port = self._httpd.server_address[:2]
+        self.base_url = f"http://{self.host}:{self.port}/"
+        self.site: Site = build_site(as_of, base_url=self.base_url, articles_per_column=articles_per_column)
+
+    @property
+    def requests(self) -> int:
+        with self._lock:
+            return self._requests
+
+    def start(self) -> "SampleServer":
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._httpd.serve_forever, name="sample-site", daemon=True)
+            self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Block until interrupted (for `govinspect demo --keep-serving`)."""
+        if self._thread is None:
+            self._httpd.serve_forever()
+        else:
+            while self._thread.is_alive():
+                self._thread.join(0.5)
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._httpd.server_close()
+
+    def __enter__(self) -> "SampleServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

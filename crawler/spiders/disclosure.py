@@ -274,6 +274,9 @@ class DisclosureSpider(scrapy.Spider):
         page = Page(url=response.url, text=response.text, selector=response.selector)
         article = parse_article(page)
         links = extract_links(page)
+        # Attachments some templates write with script are not in the DOM, only in what the article reader found.
+        linked = {link.url for link in links}
+        links += [Link(a.url, "attachment", a.name) for a in article.attachments if a.url not in linked]
         row = page_row(response, kind, response.meta["hops"])
         row.update(
             title=article.title, published=article.published, published_source=article.published_source,

@@ -27,22 +27,30 @@ def probe_url(base_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/govinspect-probe-{secrets.token_hex(6)}.html"
 
 
-def classify(response) -> tuple[str, str | None]:
-    """The verdict for an answer: (ok | redirected | broken | soft-404 | blocked, reason)."""
+def classify(response, title: str | None = None, text: str | None = None) -> tuple[str, str | None]:
+    """The verdict for an answer: (ok | redirected | broken | soft-404 | blocked, reason).
+
+    `title` and `text` are the page's own when the article reader already has them; otherwise they are
+    read here, once, and only for pages small enough to be an error page.
+    """
     status = response.status
-    text = response.text if isinstance(response, TextResponse) else ""
-    if status in (412, 202, 521) and any(marker in text for marker in CHALLENGE_MARKERS):
+    body = response.text if isinstance(response, TextResponse) else ""
+    if status in (412, 202, 521) and any(marker in body for marker in CHALLENGE_MARKERS):
         return "blocked", f"HTTP {status}: anti-bot firewall challenge (allow-list the inspecting machine)"
     if status in (403, 412, 429, 521):
         return "blocked", f"HTTP {status}: refused by the site's firewall or rate limit; not verified"
     if status >= 400:
         return "broken", f"HTTP {status}"
-    if text and len(text) < 20000 and any(marker in text for marker in CHALLENGE_MARKERS[:4]):
+    if body and len(body) < 20000 and any(marker in body for marker in CHALLENGE_MARKERS[:4]):
         return "blocked", "a JavaScript challenge page instead of the content; not verified"
-    if text:
-        title = _title(response).lower()
-        if any(p in title for p in NOT_FOUND_PHRASES) or (
-                len(_text(response)) < SHORT_PAGE and any(p in _text(response).lower() for p in NOT_FOUND_PHRASES)):
+    if body:
+        if title is None:
+            title = _title(response)
+        if any(p in title.lower() for p in NOT_FOUND_PHRASES):
+            return "soft-404", "the page answers 200 but says it does not exist"
+        if text is None and len(body) < 50000:
+            text = _text(response)
+        if text is not None and len(text) < SHORT_PAGE and any(p in text.lower() for p in NOT_FOUND_PHRASES):
             return "soft-404", "the page answers 200 but says it does not exist"
     if response.meta.get("redirect_urls"):
         return "redirected", None
@@ -105,4 +113,4 @@ def _title(response) -> str:
 
 
 def _text(response) -> str:
-    return re.sub(r"\s+", "", "".join(response.selector.xpath("//body//text()[not(ancestor::script)]").getall()))
+    return re.sub(r"\s+", "", response.selector.xpath("string(//body)").get() or "")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import sys
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
 
+from checks.registry import PluginError, load_registry
 from govinspect import __version__
 from govinspect.config import ConfigError, SiteConfig, load_config
 from govinspect.store import Store, StoreError
@@ -32,7 +34,7 @@ class Commands(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (ConfigError, StoreError, LookupError) as error:
+        except (ConfigError, StoreError, PluginError, LookupError) as error:
             raise UserError(str(error).strip("'\"")) from None
 
 
@@ -62,6 +64,7 @@ config_option = click.option("-c", "--config", "config_path", required=True, typ
                              help="Site configuration (TOML).")
 mode_option = click.option("--full/--incremental", "full", default=True, help="Full crawl (default) or incremental.")
 as_of_option = click.option("--as-of", "as_of", help="ISO date that replaces today in every date rule.")
+SEVERITIES = ["critical", "major", "minor", "info"]
 
 
 @click.group(cls=Commands)
@@ -122,17 +125,104 @@ def crawl(config_path: str, db_path: str, full: bool, as_of: str | None) -> None
               help="Folder for the reports.")
 @mode_option
 @as_of_option
-def audit(config_path: str, db_path: str, out_dir: str, full: bool, as_of: str | None) -> None:
-    """Crawl the site, store what was seen, write the reports and print the summary."""
-    config = load_config(config_path)
-    Store(db_path).close()
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 when the run finds an open finding this severe.")
+def audit(config_path: str, db_path: str, out_dir: str, full: bool, as_of: str | None, fail_on: str | None) -> None:
+    """Crawl the site, run every enabled check, store the findings, write the reports and print the summary."""
+    from checks.runner import run_checks
+    from checks.summary import seen
     from crawler.runner import run_crawl
     from govinspect.summary import print_summary, write_reports
 
+    config = load_config(config_path)
+    registry = load_registry()
+    registry.configure(config)  # a mistake in [checks] is reported before the crawl, not after it
+    Store(db_path).close()
     run_id = run_crawl(config, db_path, mode="full" if full else "incremental", as_of=_as_of(as_of, config))
     with Store(db_path) as store:
+        result = run_checks(store, run_id, config, registry=registry)
         write_reports(store, run_id, Path(out_dir))
-        print_summary(store, run_id)
+        print_summary(store, run_id, result)
+        if fail_on and any(f["status"] == "open" and SEVERITIES.index(f["seen_severity"]) <= SEVERITIES.index(fail_on)
+                           for f in seen(store, run_id)):
+            click.get_current_context().exit(1)
+
+
+@main.command()
+@config_option
+@db_option
+@click.option("--run", "run_id", type=int, help="Run id (default: the site's latest).")
+@as_of_option
+def check(config_path: str, db_path: str, run_id: int | None, as_of: str | None) -> None:
+    """Run the checks again over a stored crawl (after a threshold or dictionary change), fetching nothing."""
+    from checks.runner import run_checks
+    from govinspect.summary import findings_lines
+
+    config = load_config(config_path)
+    registry = load_registry()
+    registry.configure(config)
+    _existing_db(db_path)
+    with Store(db_path) as store:
+        run = _site_run(store, config, run_id)
+        result = run_checks(store, run["id"], config, as_of=_as_of(as_of) if as_of else None, registry=registry)
+        click.echo("\n".join([f"{run['site_name']}  run {run['id']}, as of {store.run(run['id'])['as_of']}",
+                              *findings_lines(store, run["id"], result)]))
+
+
+def _site_run(store: Store, config: SiteConfig, run_id: int | None) -> dict:
+    """The run to check: the one asked for, which must be of the configured site, or that site's latest."""
+    base_url = config.site.base_url
+    if run_id is None:
+        row = next(store.db.query("select runs.id from runs join sites on sites.id = runs.site_id "
+                                  "where sites.base_url = ? order by runs.id desc limit 1", [base_url]), None)
+        if row is None:
+            raise UserError(f"{store.path}: no crawl of {base_url} yet (run `govinspect crawl` first)")
+        run_id = row["id"]
+    run = store.run(run_id)
+    if run is None:
+        raise UserError(f"--run: {store.path} has no run {run_id}")
+    if run["base_url"] != base_url:
+        raise UserError(f"--run: run {run_id} crawled {run['base_url']}, not {config.source}'s {base_url}")
+    return run
+
+
+@main.command("checks")
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False),
+              help="Site configuration: show which checks it enables.")
+def list_checks(config_path: str | None) -> None:
+    """List every available check (built-in and plug-in): id, Chinese title, indicator, severity, enabled or not."""
+    registry = load_registry()
+    config = load_config(config_path) if config_path else None
+    registry.configure(config)
+    enabled = registry.enabled(config)
+    for cls in registry:
+        click.echo(f"{cls.id:<30} {_pad(cls.title, 24)} {_pad(cls.indicator, 16)} {cls.severity:<9}"
+                   f"{'enabled' if enabled[cls.id] else 'disabled'}")
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a terminal width: Chinese characters take two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(1, width - used)
+
+
+@main.command()
+@click.argument("finding_ids", nargs=-1, required=True)
+@click.option("--ignore", "action", flag_value="ignore", help="A false positive: it stays ignored in later runs.")
+@click.option("--fixed", "action", flag_value="fixed", help="Rectified: a later run that sees it again reopens it.")
+@click.option("--reopen", "action", flag_value="reopen", help="Open again.")
+@click.option("--reason", help="Why, kept with the finding.")
+@db_option
+def triage(finding_ids: tuple[str, ...], action: str | None, reason: str | None, db_path: str) -> None:
+    """Mark findings ignored, fixed or open again; an id may be given as a unique prefix of it."""
+    from govinspect.findings import resolve_ids, triage as mark
+
+    if action is None:
+        raise UserError("give one of --ignore, --fixed or --reopen")
+    _existing_db(db_path)
+    with Store(db_path) as store:
+        rows = mark(store, resolve_ids(store, finding_ids), action, reason)
+    for row in rows:
+        click.echo(f"{row['id']}  {row['status']:<7} {row['check_id']:<24} {row['subject']}")
 
 
 @main.command()

@@ -50,6 +50,7 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._column_ids: dict[tuple[int, str], int] = {}
         try:
             if self.path.parent and not self.path.parent.exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,6 +145,7 @@ class Store:
         with self.db.atomic():
             for column in columns:
                 self.upsert_column(run_id, column)
+            page_rows = []
             for page in pages:
                 page = dict(page, run_id=run_id)
                 for key in ("meta", "footer", "attachments", "related", "column_chain"):
@@ -155,21 +157,38 @@ class Store:
                 column_url = page.pop("column_url", None)
                 if column_url:
                     page["column_id"] = self.upsert_column(run_id, {"url": column_url})
-                self.db["pages"].upsert(page, pk=("run_id", "url"), alter=False)
+                page_rows.append(page)
+            self._upsert_grouped("pages", page_rows)
             for item in items:
                 self.add_column_items(run_id, item["column_url"], item["entries"], item.get("start", 0))
-            link_rows = [dict(link, run_id=run_id) for link in links]
-            if link_rows:
-                self.db["links"].insert_all(link_rows, batch_size=500)
-            for target in targets:
-                self.db["targets"].upsert(dict(target, run_id=run_id), pk=("run_id", "url"))
+            # Links are the bulk of a crawl's rows: plain executemany, no per-value conversion.
+            self.db.conn.executemany(
+                "insert into links (run_id, source_url, target_url, tag, anchor, hidden) values (?, ?, ?, ?, ?, ?)",
+                [(run_id, link["source_url"], link["target_url"], link.get("tag"), link.get("anchor"),
+                  link.get("hidden", 0)) for link in links])
+            self._upsert_grouped("targets", [dict(target, run_id=run_id) for target in targets])
+
+    def _upsert_grouped(self, table: str, rows: list[dict]) -> None:
+        """upsert_all wants rows of one shape: group them by their keys, keep their order within a group."""
+        groups: dict[tuple, list[dict]] = {}
+        for row in rows:
+            groups.setdefault(tuple(sorted(row)), []).append(row)
+        for group in groups.values():
+            self.db[table].upsert_all(group, pk=("run_id", "url"), batch_size=200)
 
     def upsert_column(self, run_id: int, column: dict) -> int:
-        row = next(self.db.query("select id from columns where run_id = ? and url = ?", [run_id, column["url"]]), None)
-        if row:
-            self.db["columns"].update(row["id"], {k: v for k, v in column.items() if v is not None})
-            return row["id"]
-        return self.db["columns"].insert(dict(column, run_id=run_id)).last_pk
+        key = (run_id, column["url"])
+        column_id = self._column_ids.get(key)
+        if column_id is None:
+            row = next(self.db.query("select id from columns where run_id = ? and url = ?", list(key)), None)
+            column_id = row["id"] if row else self.db["columns"].insert(dict(column, run_id=run_id)).last_pk
+            self._column_ids[key] = column_id
+            if not row:
+                return column_id
+        update = {k: v for k, v in column.items() if v is not None and k != "url"}
+        if update:
+            self.db["columns"].update(column_id, update)
+        return column_id
 
     def add_column_items(self, run_id: int, column_url: str, entries: list[dict], start: int = 0) -> None:
         column_id = self.upsert_column(run_id, {"url": column_url})

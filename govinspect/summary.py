@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from checks import summary
+from govinspect.findings import PassResult
 from govinspect.store import Store
 from reports.json import build_report, write_report
 
@@ -28,7 +30,28 @@ def write_reports(store: Store, run_id: int, out_dir: Path) -> list[Path]:
     return [write_report(build_report(store, run_id), out_dir / "report.json")]
 
 
-def print_summary(store: Store, run_id: int) -> None:
+def findings_lines(store: Store, run_id: int, result: PassResult | None = None) -> list[str]:
+    """The findings a run saw, by severity and check, what the pass changed, and the veto cases."""
+    severities = summary.by_severity(store, run_id)
+    counts = summary.by_check(store, run_id)
+    line = f"  findings {sum(counts.values())}: " + ", ".join(
+        f"{name} {severities.get(name, 0)}" for name in ("critical", "major", "minor", "info"))
+    if result:
+        line += f" ({result.new} new, {result.reopened} reopened, {result.fixed} fixed by this run)"
+    lines = [line]
+    if counts:
+        lines.append("  by check: " + ", ".join(f"{check_id} {n}" for check_id, n in counts.items()))
+    if result and result.failed:
+        lines.append(f"  checks that failed (see the log): {', '.join(result.failed)}")
+    cases = summary.veto(store, run_id)
+    if cases:
+        lines.append("  单项否决: " + "; ".join(
+            f"{c['indicator']} {'触发' if c['triggered'] else '未触发'} ({c['count']}/{c['threshold']}"
+            + ("，估计" if "note" in c else "") + ")" for c in cases))
+    return lines
+
+
+def print_summary(store: Store, run_id: int, result: PassResult | None = None) -> None:
     run = store.run(run_id)
     figures = run_figures(store, run_id)
     kinds = figures["kinds"]
@@ -45,4 +68,4 @@ def print_summary(store: Store, run_id: int) -> None:
     ]
     if run["error"]:
         lines.append(f"  note: {run['error']}")
-    click.echo("\n".join(lines))
+    click.echo("\n".join(lines + findings_lines(store, run_id, result)))

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
+from checks import summary
 from govinspect.store import Store
 
 SCHEMA = "govinspect.report/1"
 
 
-def build_report(store: Store, run_id: int | None = None, *, status: str | None = None,
-                 veto: list[dict] | None = None) -> dict:
+def build_report(store: Store, run_id: int | None = None, *, status: str | None = None) -> dict:
     run = store.run(run_id)
     if run is None:
         raise LookupError(f"{store.path}: no run {run_id}" if run_id else f"{store.path}: no run yet")
@@ -27,8 +26,8 @@ def build_report(store: Store, run_id: int | None = None, *, status: str | None 
             "requests": run["requests"], "pages": run["pages"],
         },
         "summary": {
-            "by_check": dict(sorted(Counter(f["check_id"] for f in findings).items())),
-            "veto": veto or [],
+            "by_check": summary.by_check(store, run["id"]),
+            "veto": summary.veto(store, run["id"]),
         },
         "findings": [_finding(f, runs_by_id) for f in findings],
     }

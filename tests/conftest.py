@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -45,7 +49,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, with_body: bool) -> None:
         self.hits.append(self.path)
-        route = self.routes.get(self.path) or self.routes.get(self.path.split("?")[0])
+        # "*" answers every other path: a site whose not-found page is its own 200 template.
+        route = self.routes.get(self.path) or self.routes.get(self.path.split("?")[0]) or self.routes.get("*")
         if route is None:
             route = Route(b"<html><head><title>404 Not Found</title></head><body>Not Found</body></html>", 404)
         body = route.body.encode("utf-8") if isinstance(route.body, str) else route.body
@@ -67,9 +72,8 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def site_server():
-    """Serve a dict of path → Route (or HTML text) on a free 127.0.0.1 port; yields a starter function."""
+def _site_servers():
+    """A starter of loopback servers for path → Route (or HTML text) maps, and the function that stops them."""
     servers = []
 
     def start(routes: dict[str, Route | str]) -> str:
@@ -82,10 +86,31 @@ def site_server():
         start.hits = handler.hits
         return f"http://127.0.0.1:{server.server_address[1]}/"
 
+    def stop() -> None:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+    return start, stop
+
+
+@pytest.fixture
+def site_server():
+    """Serve a dict of path → Route (or HTML text) on a free 127.0.0.1 port; yields a starter function.
+
+    Route objects are served as they are at each request: change one between two crawls to change the site.
+    """
+    start, stop = _site_servers()
     yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    stop()
+
+
+@pytest.fixture(scope="module")
+def module_site_server():
+    """`site_server` for a site that a whole test module crawls once and many parametrized tests read."""
+    start, stop = _site_servers()
+    yield start
+    stop()
 
 
 @pytest.fixture
@@ -108,6 +133,26 @@ def write_config(path: Path, base_url: str, extra: str = "") -> Path:
     return path
 
 
+def audit_site(folder: Path, base_url: str, extra: str = "", *args: str) -> dict:
+    """`govinspect audit` of a loopback site with the fast test settings, as of AS_OF; its JSON report."""
+    config = write_config(folder / "site.toml", base_url, extra)
+    result = run_cli("audit", "-c", str(config), "--db", str(folder / "govinspect.db"), "--out", str(folder / "reports"),
+                     "--as-of", AS_OF.isoformat(), *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads((folder / "reports" / "report.json").read_text(encoding="utf-8"))
+
+
+def fired(report: dict) -> set[tuple[str, str]]:
+    """(check id, path and query of the subject) of every finding a JSON report lists."""
+    def where(url: str) -> str:
+        parts = urlsplit(url)
+        if parts.hostname != "127.0.0.1":
+            return url
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    return {(f["check"], where(f["url"])) for f in report["findings"]}
+
+
 @pytest.fixture(scope="session")
 def sample_crawl(sample_server, tmp_path_factory):
     """One discovery crawl of the sample site, shared by every test that only reads it."""
@@ -117,3 +162,33 @@ def sample_crawl(sample_server, tmp_path_factory):
     result = run_cli("crawl", "-c", str(config), "--db", str(db), "--as-of", AS_OF.isoformat())
     assert result.returncode == 0, result.stderr
     return db, int(result.stdout.strip().splitlines()[-1]), sample_server.site
+
+
+@pytest.fixture(scope="session")
+def sample_checked(sample_crawl, tmp_path_factory):
+    """The checks run (`govinspect check`) over a copy of the sample crawl: database, run id, the site's truth."""
+    db, run_id, site = sample_crawl
+    copy = tmp_path_factory.mktemp("sample-checked") / "govinspect.db"
+    with closing(sqlite3.connect(db)) as source, closing(sqlite3.connect(copy)) as target:
+        source.backup(target)
+    result = run_cli("check", "-c", str(db.parent / "site.toml"), "--db", str(copy), "--run", str(run_id))
+    assert result.returncode == 0, result.stderr
+    return copy, run_id, site
+
+
+def planted(sample_checked, check_id: str, kinds: tuple[str, ...] | None = None) -> dict:
+    """The sample site's scorecard for one check: planted defects no finding names, near misses one does.
+
+    `kinds` narrows the defects to those whose subject was stored as a page of those kinds.
+    """
+    from govinspect.demo.scorecard import score
+    from govinspect.store import Store
+
+    db, run_id, site = sample_checked
+    with Store(db) as store:
+        result = score(store, run_id, site, [check_id])
+        kind_of = dict(store.db.execute("select url, kind from pages where run_id = ?", [run_id]).fetchall())
+    defects = [d["url"] for d in site.defects
+               if d["check"] == check_id and (kinds is None or kind_of.get(d["url"]) in kinds)]
+    return {"defects": len(defects), "missed": [url for _, url in result["missed"] if url in defects],
+            "fired": [url for _, url in result["fired"]]}

@@ -88,6 +88,28 @@ def test_same_as_of_gives_identical_bytes(site):
     assert later.resources["/index.html"].body != site.resources["/index.html"].body
 
 
+_DIGEST = """
+import datetime, hashlib, json
+from govinspect.demo import build_site
+site = build_site(datetime.date(2026, 3, 15), base_url="http://127.0.0.1:8123/")
+h = hashlib.sha256(json.dumps(site.manifest(), ensure_ascii=False).encode())
+for path in sorted(site.resources):
+    h.update(path.encode() + site.resources[path].body)
+print(h.hexdigest())
+"""
+
+
+def test_identical_bytes_across_processes():
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    digests = {subprocess.run([sys.executable, "-c", _DIGEST], cwd=root, capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(digests) == 1
+
+
 def test_check_list_matches_the_catalogue():
     if not CHECKS_MD.exists():
         pytest.skip("../shared/spec/checks.md is not beside this checkout")

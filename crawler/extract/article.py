@@ -186,11 +186,21 @@ def read_footer(root, text: str, meta_lower: dict[str, str], base: str) -> dict[
     }
 
 
+def _leading_text(el, limit: int) -> str:
+    """The first `limit` characters of an element's text, without joining a whole page's worth of it."""
+    text = ""
+    for piece in el.itertext():
+        text += piece
+        if len(text) >= limit:
+            break
+    return text[:limit]
+
+
 def _label_before(a) -> str:
     prev = a.getprevious()
     before = (prev.tail if prev is not None else a.getparent().text) or ""
     if not before.strip() and prev is not None and isinstance(prev.tag, str):
-        before = "".join(prev.itertext())
+        before = "".join(prev.itertext())[-40:]
     node = a
     for _ in range(3):  # <h3>相关解读</h3><ul><li><a>…: the label heads the list
         node = node.getparent()
@@ -199,7 +209,7 @@ def _label_before(a) -> str:
         if node.tag in ("ul", "ol", "table", "div", "dl"):
             head = node.getprevious()
             if head is not None and isinstance(head.tag, str):
-                before += " " + "".join(head.itertext())[:30]
+                before += " " + _leading_text(head, 30)
             break
     return before[-40:]
 
@@ -209,11 +219,14 @@ def read_related(root, base: str, chrome: list | None = None) -> list[ListEntry]
     for block in root.xpath("//div[contains(@class,'article-reldocuments')]"):
         for entry in read_entries(block, base, skip_chrome=False, need_date=False):
             found.setdefault(entry.url, entry)
+    whole_text = root.xpath("string()")
+    if not any(w in whole_text for w in _RELATED_WORDS):
+        return list(found.values())  # no label anywhere: no anchor can be one of these links
     menus: set = set()
     for el in chrome_elements(root) if chrome is None else chrome:
         menus.update(el.iter("a"))
     for a in root.iter("a"):
-        if a in menus or a.getparent() is None:
+        if a in menus or a.getparent() is None or not a.get("href"):
             continue
         text = anchor_text(a)
         if not any(w in text for w in _RELATED_WORDS) and not any(w in _label_before(a) for w in _RELATED_WORDS):
@@ -299,6 +312,18 @@ def document_date(text: str, body: str) -> str | None:
         if m:
             return parse_date(m.group(1))
     return None
+
+
+def read_labels(page: Page) -> tuple[dict[str, str], dict[str, str | None]]:
+    """The meta tags and footer identifiers of any page (list pages are judged on them too)."""
+    root = page.selector.root
+    if not isinstance(root, etree._Element):
+        return {}, {}
+    meta = read_meta(root)
+    lower: dict[str, str] = {}
+    for name, value in meta.items():
+        lower.setdefault(name.lower(), value)
+    return meta, read_footer(root, visible_text(root), lower, page.url)
 
 
 def parse_article(page: Page) -> Article:

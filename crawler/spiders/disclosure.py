@@ -10,7 +10,7 @@ from scrapy.http import Request, TextResponse
 
 from crawler import columns as column_discovery
 from crawler import platforms
-from crawler.extract.article import parse_article
+from crawler.extract.article import parse_article, read_labels
 from crawler.extract.attachments import extract_text
 from crawler.extract.links import extract_links, is_attachment
 from crawler.items import Link, Page, PageRequest
@@ -171,9 +171,13 @@ class DisclosureSpider(scrapy.Spider):
         kind = "column" if page_no == 0 else "list"
         depth = response.meta["hops"]
         if not isinstance(response, TextResponse) or response.status >= 400:
+            column = self.columns[column_url]
+            if page_no == 0 and column["source"] == "discovered":
+                # A guessed column whose list does not open was only a link: a broken one, not a column.
+                yield PageRecord(page_row(response, "page", depth), [], self._target(response))
+                return
             if page_no == 0:
-                yield ColumnRecord(dict(self.columns[column_url], http_status=response.status,
-                                        error=f"HTTP {response.status}"))
+                yield ColumnRecord(dict(column, http_status=response.status, error=f"HTTP {response.status}"))
             yield self._bare_record(response, kind)
             return
         page = Page(url=response.url, text=response.text, selector=response.selector)
@@ -188,7 +192,8 @@ class DisclosureSpider(scrapy.Spider):
         entries = [{"title": e.title, "url": clean_url(e.url), "date": e.date} for e in listing.entries]
         yield EntriesRecord(column_url, entries, start=page_no * 10000)
         row = page_row(response, kind, depth)
-        row.update(platform=adapter.NAME, column_url=column_url,
+        meta, footer = read_labels(page)
+        row.update(platform=adapter.NAME, column_url=column_url, meta=meta, footer=footer,
                    title=page.selector.xpath("normalize-space(//title)").get() or None)
         entry_links = [Link(e["url"], "a", e["title"]) for e in entries]
         seen = {e["url"] for e in entries}
@@ -287,7 +292,8 @@ class DisclosureSpider(scrapy.Spider):
         )
         if response.meta.get("column_url"):
             row.update(column_url=response.meta["column_url"], list_date=response.meta.get("list_date"))
-        return PageRecord(row, [link_row(link) for link in links], self._target(response)), page, links
+        target = self._target(response, article.title or "", article.main_text)
+        return PageRecord(row, [link_row(link) for link in links], target), page, links
 
     def _bare_record(self, response, kind: str) -> PageRecord:
         row = page_row(response, kind, response.meta.get("hops"))
@@ -295,6 +301,6 @@ class DisclosureSpider(scrapy.Spider):
             row["column_url"] = response.meta["column_url"]
         return PageRecord(row, [], self._target(response))
 
-    def _target(self, response) -> dict:
-        verdict, reason = classify(response)
+    def _target(self, response, title: str | None = None, text: str | None = None) -> dict:
+        verdict, reason = classify(response, title, text)
         return target_row(requested_url(response), verdict, reason, response)

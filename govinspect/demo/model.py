@@ -104,8 +104,15 @@ class Site:
 
     def lookup(self, target: str) -> Resource:
         """What the server answers for a GET of `target` (path with optional query string)."""
-        path = target.partition("?")[0]
-        res = self.resources.get(target) or self.resources.get(path)
+        path, _, query = target.partition("?")
+        res = self.resources.get(target)
+        if res is None and query:  # clients that canonicalise URLs sort the query arguments
+            for key in (path + "?" + "&".join(sorted(query.split("&"))), path):
+                res = self.resources.get(key)
+                if res is not None:
+                    break
+        if res is None:
+            res = self.resources.get(path)
         if res is not None:
             return res
         if path.startswith(self.soft404_prefix):  # the old CMS answers 200 with its error page
@@ -117,7 +124,8 @@ class Site:
             "schema": "govinspect.demo-manifest/1",
             "site": {"name": "青山县审计局", "base_url": self.base_url, "as_of": self.as_of.isoformat(),
                      "homepage": self.base_url, "catalogue": self.url("/xxgk/index.html"),
-                     "pages": sum(1 for r in self.resources.values() if r.content_type.startswith("text/html"))},
+                     "pages": sum(1 for r in self.resources.values()
+                                 if r.status == 200 and r.content_type.startswith("text/html"))},
             "columns": [asdict(c) for c in self.columns],
             "defects": self.defects,
             "near_misses": self.near_misses,

@@ -199,6 +199,14 @@ def planning(b: Builder) -> None:
     k = "ghjh"
     day = b.ago(500)
     d = b.doc(k, f"青山县审计局{day.year}年政务公开工作实施方案", day, work_plan(day))
+    name = f"P0{day:%Y%m%d}{d.extra['id']:012d}.docx"
+    tasks = [["1", "审计结果公告", "办公室、各业务科室", "常年"], ["2", "部门预决算公开", "办公室", "按规定时限"],
+             ["3", "政策解读", "法规审理科", "与文件同步"]]
+    body = att.docx_document("主要任务分解表", ["青山县审计局政务公开主要任务分解表"], day,
+                             table=(["序号", "工作任务", "责任科室", "完成时限"], tasks))
+    b.binary(d.path.rsplit("/", 1)[0] + "/" + name, body,
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    d.attachments.append(("./" + name, "主要任务分解表.docx"))
     b.defect("text.punctuation", d.url, "half-width commas and parentheses between Chinese characters", text="工作,积极")
     b.defect("text.typo", d.url, "已示公开 for 以示公开", text="已示公开", suggestion="以示公开")
     b.near_miss("text.doc_number", d.url, "correct 文号 of a referenced document", text=f"青政办〔{day.year - 1}〕126号")

@@ -122,8 +122,12 @@ def tzgg(b: Builder) -> None:
     lines = ["经各单位推荐、评审，拟表彰以下同志为全县内部审计工作先进个人：", "序号　姓名　身份证号码　联系电话"]
     lines += [f"{i + 1}　{c.PEOPLE[i + 4]}　{num.mask_id(num.ROSTER_IDS[i])}　{num.mask_phone(num.ROSTER_PHONES[i])}" for i in range(4)]
     href = downfile(b, "xjgr-pdf", att.pdf_document("全县内部审计工作先进个人名单", lines), "pdf")
+    masked = [[str(i + 1), c.PEOPLE[i + 4], num.mask_id(num.ROSTER_IDS[i]), num.mask_phone(num.ROSTER_PHONES[i])]
+              for i in range(4)]
     d = b.doc(k, f"关于{day.year - 1}年度全县内部审计工作先进个人的公示", day, ["现将拟表彰名单予以公示（详见附件）。"],
-              attachments=[(href, "先进个人名单.pdf")])
+              body_html=_table(["序号", "姓名", "身份证号码", "联系电话"], masked), attachments=[(href, "先进个人名单.pdf")])
+    b.near_miss("privacy.phone", d.url, "table of people with masked IDs and mobiles (139****1001)",
+                text=num.mask_phone(num.ROSTER_PHONES[0]))
     b.near_miss("privacy.id_number", b.url(href), "PDF with masked ID numbers only", page=d.url, text=num.mask_id(num.ROSTER_IDS[0]))
     b.near_miss("privacy.phone", b.url(href), "PDF with masked mobile numbers only", page=d.url)
     b.fill(k)

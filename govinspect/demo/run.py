@@ -52,12 +52,20 @@ def run_demo(out_dir: Path, *, as_of: str, keep_serving: bool = False) -> dict:
         run_id = run_crawl(config, str(db_path), mode="full", as_of=as_of)
         (out_dir / "sample-site.json").write_text(
             json.dumps(server.site.manifest(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        from checks.registry import load_registry
+        from checks.runner import run_checks
+        from govinspect.demo.scorecard import score, score_line
+
+        registry = load_registry()
         with Store(db_path) as store:
+            result = run_checks(store, run_id, config, registry=registry)
             write_reports(store, run_id, out_dir)
-            print_summary(store, run_id)
+            print_summary(store, run_id, result)
             comparison = compare_with_site(store, run_id, server.site)
+            comparison["planted"] = score(store, run_id, server.site, [c.id for c in registry if c.id not in result.failed])
         click.echo(f"  sample site truth: {comparison['columns_found']}/{comparison['columns_expected']} columns, "
                    f"{comparison['items_found']}/{comparison['items_expected']} items found")
+        click.echo(score_line(comparison["planted"]))
         click.echo(f"  written to {out_dir}/ (govinspect.db, report.json, sample-site.json)")
         if keep_serving:
             click.echo(f"serving the sample site at {server.base_url} (Ctrl-C to stop)", err=True)

@@ -22,7 +22,8 @@ class BareSpider(scrapy.Spider):
         if not isinstance(response, scrapy.http.TextResponse):
             return
         for href in response.css("a::attr(href)").getall():
-            yield response.follow(href)
+            if not href.strip().lower().startswith(("javascript:", "mailto:", "tel:", "#")):
+                yield response.follow(href)
 
     def closed(self, reason):
         print(f"bare-pages {self.pages}", flush=True)

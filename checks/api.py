@@ -1,0 +1,137 @@
+"""What a check is and sees: the `Check` base class, the `Finding` it yields, and `CrawlView`, one stored run read-only."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar, Iterable, Iterator
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from govinspect.store import Store
+
+SEVERITIES = ("critical", "major", "minor", "info")
+
+
+@dataclass
+class Finding:
+    """One problem: `subject` is the URL it is about (interface.md), `pages` where a person sees it."""
+
+    subject: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    pages: list[str] = field(default_factory=list)
+    column: str | None = None
+    severity: str | None = None  # None: the check's default
+
+
+class Check:
+    """A plug-in that judges one stored crawl. Set the class attributes, implement `run`; never fetch, never write.
+
+    `options` maps each option's name to its default; the site configuration may override them under
+    `[checks.options."<id>"]` with values of the same type.
+    """
+
+    id: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    indicator: ClassVar[str] = ""
+    severity: ClassVar[str] = "major"
+    options: ClassVar[dict[str, Any]] = {}
+
+    def run(self, crawl: CrawlView, options: dict[str, Any]) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str
+    base_url: str
+    level: str = "department"
+    timezone: str = "Asia/Shanghai"
+    allowed_domains: tuple[str, ...] = ()
+
+
+class CrawlView:
+    """Everything one run stored, for reading: the site, the date rules' `as_of`, pages, columns, links, verdicts."""
+
+    def __init__(self, store: Store, run_id: int, *, as_of: str | None = None):
+        run = store.run(run_id)
+        if run is None:
+            raise LookupError(f"{store.path}: no run {run_id}")
+        self._store = store
+        self.run_id = run_id
+        self.run = run
+        settings = json.loads(run["config"] or "{}").get("site", {})
+        base_url = run["base_url"]
+        self.site = Site(
+            name=run["site_name"], base_url=base_url, level=settings.get("level", "department"),
+            timezone=settings.get("timezone", "Asia/Shanghai"),
+            allowed_domains=tuple(d.lower() for d in settings.get("allowed_domains") or [urlsplit(base_url).hostname]),
+        )
+        day = as_of or run["as_of"]
+        self.as_of = date.fromisoformat(day) if day else datetime.now(ZoneInfo(self.site.timezone)).date()
+        self._columns: list[dict] | None = None
+
+    # pages -------------------------------------------------------------------
+
+    @property
+    def homepage(self) -> dict | None:
+        return next(self._store.pages(self.run_id, "home"), None)
+
+    def page(self, url: str) -> dict | None:
+        return self._store.page(self.run_id, url)
+
+    def pages(self, *kinds: str) -> Iterator[dict]:
+        """Stored pages (all, or of the given kinds: home, column, list, article, page, attachment), text decoded."""
+        if not kinds:
+            yield from self._store.pages(self.run_id)
+        for kind in kinds:
+            yield from self._store.pages(self.run_id, kind)
+
+    # columns -----------------------------------------------------------------
+
+    def columns(self) -> list[dict]:
+        """Every column of the run, its `items` the list of its list entries (title, url, date, position)."""
+        if self._columns is None:
+            self._columns = [dict(column, items=self._store.column_items(column["id"]))
+                             for column in self._store.columns(self.run_id)]
+        return self._columns
+
+    def column(self, column_id: int | None) -> dict | None:
+        return next((c for c in self.columns() if c["id"] == column_id), None)
+
+    # links and verdicts ------------------------------------------------------
+
+    def links(self) -> Iterator[dict]:
+        return self._store.links(self.run_id)
+
+    def links_to(self, url: str) -> list[dict]:
+        return list(self._store.db.query("select * from links where run_id = ? and target_url = ? order by id",
+                                         [self.run_id, url]))
+
+    def links_from(self, url: str) -> list[dict]:
+        return list(self._store.db.query("select * from links where run_id = ? and source_url = ? order by id",
+                                         [self.run_id, url]))
+
+    def link_targets(self) -> list[str]:
+        """Every distinct URL some stored page links to."""
+        return [row[0] for row in self._store.db.execute(
+            "select distinct target_url from links where run_id = ? order by target_url", [self.run_id])]
+
+    def targets(self, *verdicts: str) -> list[dict]:
+        """Link targets with their verdict (ok, redirected, broken, soft-404, blocked, skipped, skipped-private)."""
+        sql, params = "select * from targets where run_id = ?", [self.run_id]
+        if verdicts:
+            sql += f" and verdict in ({', '.join('?' for _ in verdicts)})"
+            params += list(verdicts)
+        return list(self._store.db.query(sql + " order by url", params))
+
+    def target(self, url: str) -> dict | None:
+        return next(self._store.db.query("select * from targets where run_id = ? and url = ?", [self.run_id, url]),
+                    None)
+
+    def is_internal(self, url: str) -> bool:
+        """On the site itself: the host is one of the allowed domains or below one."""
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.site.allowed_domains)

@@ -1,0 +1,33 @@
+"""The sample site's truth against a run's findings: which planted defects were found, which near misses fired."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from govinspect.store import Store
+
+
+def score(store: Store, run_id: int, site, check_ids: Iterable[str]) -> dict:
+    """For the checks given (those that ran): planted defects found and missed, near misses that fired."""
+    ids = set(check_ids)
+    fired = {(row["check_id"], row["subject"]) for row in store.db.query(
+        "select check_id, subject from findings join finding_runs on finding_runs.finding_id = findings.id "
+        "where finding_runs.run_id = ?", [run_id])}
+    defects = [(d["check"], d["url"]) for d in site.defects if d["check"] in ids]
+    near = [(n["check"], n["url"]) for n in site.near_misses if n["check"] in ids]
+    return {
+        "defects": len(defects), "found": sum(1 for d in defects if d in fired),
+        "missed": [d for d in defects if d not in fired],
+        "near_misses": len(near), "fired": [n for n in near if n in fired],
+        "extra": sorted(fired - set(defects) - set(near)),
+    }
+
+
+def score_line(result: dict) -> str:
+    line = (f"  planted defects: {result['found']}/{result['defects']} found, "
+            f"{len(result['fired'])}/{result['near_misses']} near misses fired")
+    if result["missed"]:
+        line += "; missed " + ", ".join(f"{check} {url}" for check, url in result["missed"][:5])
+    if result["fired"]:
+        line += "; fired " + ", ".join(f"{check} {url}" for check, url in result["fired"][:5])
+    return line

@@ -1,0 +1,149 @@
+"""Findings with a history: stable ids, one sighting per run, automatic fixing, reopening, and triage by a person."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from govinspect.store import Store, now_iso
+
+TRIAGE_ACTIONS = {"ignore": "ignored", "fixed": "fixed", "reopen": "open"}
+
+
+def finding_id(check_id: str, subject: str) -> str:
+    """Stable across runs for the same problem, so that a finding keeps its history and its triage."""
+    return hashlib.sha1(f"{check_id}\n{subject}".encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Sighting:
+    """One finding as a check pass saw it; `severity` already resolved from the check's default."""
+
+    check_id: str
+    title: str
+    subject: str
+    severity: str
+    message: str
+    evidence: dict = field(default_factory=dict)
+    pages: list[str] = field(default_factory=list)
+    column: str | None = None
+
+    @property
+    def id(self) -> str:
+        return finding_id(self.check_id, self.subject)
+
+
+@dataclass
+class PassResult:
+    run_id: int
+    by_check: Counter = field(default_factory=Counter)
+    new: int = 0
+    reopened: int = 0
+    fixed: int = 0
+    failed: list[str] = field(default_factory=list)  # checks that raised: their findings were left as they were
+
+
+def record_pass(store: Store, run_id: int, sightings: Iterable[Sighting], checks_run: Iterable[str], *,
+                as_of: str | None = None) -> PassResult:
+    """Store one check pass over a run in one transaction, replacing any earlier pass over the same run.
+
+    `as_of`, the date the rules were applied with, is kept with the run so that its report says so.
+    Open findings of the checks that ran and that this run did not see are fixed by it; when the run
+    saw only part of the site (interrupted, capped, incremental) only those whose subject it fetched again.
+    """
+    run = store.run(run_id)
+    if run is None:
+        raise LookupError(f"{store.path}: no run {run_id}")
+    db, site_id, ran = store.db, run["site_id"], sorted(set(checks_run))
+    result = PassResult(run_id)
+    seen: dict[str, Sighting] = {}
+    for sighting in sightings:
+        if sighting.id in seen:  # a check that names the same subject twice: one finding, all its pages
+            known = seen[sighting.id]
+            known.pages = list(dict.fromkeys(known.pages + sighting.pages))
+        else:
+            seen[sighting.id] = sighting
+    with db.atomic():
+        if as_of:
+            db["runs"].update(run_id, {"as_of": as_of})
+        db.execute("delete from finding_runs where run_id = ?", [run_id])
+        for fid, s in seen.items():
+            row = {"title": s.title, "severity": s.severity, "message": s.message, "column_name": s.column,
+                   "evidence": json.dumps(s.evidence, ensure_ascii=False),
+                   "pages": json.dumps(s.pages, ensure_ascii=False)}
+            old = next(db.query("select * from findings where id = ?", [fid]), None)
+            if old is None:
+                db["findings"].insert(dict(row, id=fid, site_id=site_id, check_id=s.check_id, subject=s.subject,
+                                           status="open", first_seen_run=run_id, last_seen_run=run_id))
+                result.new += 1
+            else:
+                if old["status"] == "fixed" and _reopens(old, run_id):
+                    row.update(status="open", fixed_run=None, triage=None)  # a person's "fixed" no longer stands
+                    result.reopened += 1
+                db["findings"].update(fid, row)
+            db["finding_runs"].insert({"finding_id": fid, "run_id": run_id, "severity": s.severity})
+            result.by_check[s.check_id] += 1
+        marks = ", ".join("?" for _ in ran)
+        db.execute(f"""update findings set
+                         first_seen_run = (select min(run_id) from finding_runs where finding_id = findings.id),
+                         last_seen_run = (select max(run_id) from finding_runs where finding_id = findings.id)
+                       where site_id = ? and check_id in ({marks})""", [site_id, *ran])
+        # Seen only by an earlier pass over this very run, never triaged: it was never there.
+        db.execute(f"""delete from findings where site_id = ? and check_id in ({marks}) and triage is null
+                       and not exists (select 1 from finding_runs where finding_id = findings.id)""", [site_id, *ran])
+        partial = run["status"] != "completed" or run["mode"] != "full" or json.loads(run["caps"] or "{}")
+        # A partial run fixes only what it looked at again: the page, or the link target it verified.
+        covered = "" if not partial else """ and (
+            exists (select 1 from pages where run_id = :run and url = findings.subject)
+            or exists (select 1 from targets where run_id = :run and url = findings.subject))"""
+        params = {"run": run_id, "site": site_id, **{f"c{i}": c for i, c in enumerate(ran)}}
+        checks = ", ".join(f":c{i}" for i in range(len(ran)))
+        result.fixed = db.execute(f"""update findings set status = 'fixed', fixed_run = :run
+                                      where site_id = :site and status = 'open' and check_id in ({checks})
+                                      and coalesce(last_seen_run, 0) < :run{covered}""", params).rowcount
+    return result
+
+
+def _reopens(old: dict, run_id: int) -> bool:
+    """A fixed finding seen again reopens, unless the run that saw it is not later than the fix a person made."""
+    if old["triage"] == "fixed":
+        return run_id > (old["fixed_run"] or 0)
+    return run_id >= (old["fixed_run"] or 0)
+
+
+def resolve_ids(store: Store, prefixes: Iterable[str]) -> list[str]:
+    """Full finding ids from ids or unique prefixes; an unknown or ambiguous one is a LookupError."""
+    out = []
+    for prefix in prefixes:
+        prefix = prefix.strip().lower()
+        rows = [r[0] for r in store.db.execute(
+            "select id from findings where id like ? escape '\\' order by id limit 3",
+            [prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"])] if prefix else []
+        if not rows:
+            raise LookupError(f"{store.path}: no finding with id {prefix!r}")
+        if len(rows) > 1:
+            raise LookupError(f"{store.path}: finding id {prefix!r} is ambiguous ({', '.join(rows)}, …): give more of it")
+        out.append(rows[0])
+    return list(dict.fromkeys(out))
+
+
+def triage(store: Store, ids: Iterable[str], action: str, reason: str | None = None) -> list[dict]:
+    """Mark findings ignored (stays so in later runs), fixed (a later run that sees it reopens it) or open again."""
+    status = TRIAGE_ACTIONS[action]
+    db = store.db
+    with db.atomic():
+        for fid in ids:
+            finding = db["findings"].get(fid)
+            update = {"status": status, "triage": status if action != "reopen" else "reopened",
+                      "triage_reason": reason, "triaged_at": now_iso()}
+            if action == "fixed":
+                # Fixed after the latest crawl of the site: only a later crawl can tell it is back.
+                update["fixed_run"] = db.execute("select max(id) from runs where site_id = ?",
+                                                 [finding["site_id"]]).fetchone()[0]
+            else:
+                update["fixed_run"] = None
+            db["findings"].update(fid, update)
+    return [db["findings"].get(fid) for fid in ids]

@@ -1,0 +1,63 @@
+"""The command line as a person runs it: demo end to end, init, help, and one-line errors with exit 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from govinspect.config import load_config
+
+from conftest import AS_OF, run_cli
+
+
+def test_demo_runs_end_to_end_and_finds_the_whole_sample_site(tmp_path):
+    out = tmp_path / "demo"
+    result = run_cli("demo", "--out", str(out), "--as-of", AS_OF.isoformat(), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    manifest = json.loads((out / "sample-site.json").read_text(encoding="utf-8"))
+    columns = len(manifest["columns"])
+    items = sum(len(c["items"]) for c in manifest["columns"])
+    assert f"{columns}/{columns} columns, {items}/{items} items found" in result.stdout
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert report["schema"] == "govinspect.report/1" and report["run"]["status"] == "completed"
+    assert (out / "govinspect.db").exists()
+
+
+def test_init_discovers_columns_and_writes_a_config_that_loads(sample_server, tmp_path):
+    output = tmp_path / "site.toml"
+    result = run_cli("init", sample_server.base_url, "-o", str(output))
+    assert result.returncode == 0, result.stderr
+    config = load_config(output)
+    expected = {c.url: c.category for c in sample_server.site.columns}
+    found = {c.url: c.category for c in config.columns}
+    assert set(expected) <= set(found)
+    assert sum(found[url] == category for url, category in expected.items()) / len(expected) >= 0.9
+    assert "# Review every column" in output.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["findings", "--db", "{tmp}/none.db"], "no such database"),
+    (["report", "--format", "json", "--db", "{tmp}/none.db"], "no such database"),
+    (["crawl", "-c", "{tmp}/none.toml"], "file not found"),
+    (["init", "not-a-url"], "not an http(s) URL"),
+    (["init", "http://127.0.0.1:9/"], "cannot fetch the page"),
+])
+def test_bad_input_is_one_line_with_exit_2(tmp_path, args, words):
+    result = run_cli(*[a.format(tmp=tmp_path) for a in args])
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and words in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_as_of_is_a_usage_error(tmp_path):
+    config = tmp_path / "site.toml"
+    config.write_text('[site]\nname = "x"\nbase_url = "http://127.0.0.1:9/"\n', encoding="utf-8")
+    result = run_cli("crawl", "-c", str(config), "--db", str(tmp_path / "x.db"), "--as-of", "2026-13-01")
+    assert result.returncode == 2 and "--as-of" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", ["demo", "init", "crawl", "audit", "report", "findings"])
+def test_every_command_has_help_from_its_docstring(command):
+    result = run_cli(command, "--help")
+    assert result.returncode == 0 and "Usage:" in result.stdout and len(result.stdout.splitlines()) > 4

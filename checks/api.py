@@ -1,4 +1,4 @@
-"""What a check is and sees: the `Check` base class, the `Finding` it yields, and `CrawlView`, one stored run read-only."""
+"""What a check is and sees: the `Check` base class, the `Finding` it yields, `CrawlView` (a stored run, read-only)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ def _sighting(check: Check, finding: Finding) -> Sighting:
 
 def run_checks(store: Store, run_id: int, config: SiteConfig | None, *, as_of: str | None = None,
                registry: Registry | None = None) -> PassResult:
-    """Run the checks `config` enables over run `run_id` and record the pass; a check that raises is logged and skipped."""
+    """Run the checks `config` enables over run `run_id` and record the pass; a check that raises is logged, skipped."""
     configured = (registry or load_registry()).configure(config)
     view = CrawlView(store, run_id, as_of=as_of)
     sightings: list[Sighting] = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Iterable
 
+from checks.registry import load_registry
 from govinspect.store import Store
 
 ESTIMATED = "估计：栏目类别按栏目名称推断（配置中写明的除外），一级栏目按首页是否直接链接判断"
@@ -35,7 +35,6 @@ def _rule(rule: str, count: int, threshold: int) -> dict:
 
 
 def _case(indicator: str, rules: list[dict], note: str | None = None) -> dict:
-    # The figure shown for the case is its first triggered rule, else the one closest to triggering.
     main = next((r for r in rules if r["triggered"]), None) or max(rules, key=lambda r: r["count"] / r["threshold"])
     case = {"indicator": indicator, "triggered": main["triggered"], "count": main["count"],
             "threshold": main["threshold"], "rules": rules}
@@ -44,16 +43,13 @@ def _case(indicator: str, rules: list[dict], note: str | None = None) -> dict:
     return case
 
 
-def veto(store: Store, run_id: int, check_ids: Iterable[str] | None = None) -> list[dict]:
+def veto(store: Store, run_id: int) -> list[dict]:
     """The veto cases the available checks can judge, each `{indicator, triggered, count, threshold, rules}`.
 
-    A case is listed only when the checks it rests on exist (`check_ids`, default: every registered check).
+    A case is listed only when a check it rests on is registered; `count`/`threshold` are those of its first
+    triggered rule, else of the rule closest to triggering; `note` says where the figures are estimates.
     """
-    if check_ids is None:
-        from checks.registry import load_registry
-
-        check_ids = load_registry().ids()
-    ids = set(check_ids)
+    ids = set(load_registry().ids())
     found = seen(store, run_id)
 
     def of(check_id: str) -> list[dict]:

@@ -35,7 +35,9 @@ class Commands(click.Group):
         try:
             return super().invoke(ctx)
         except (ConfigError, StoreError, PluginError, LookupError) as error:
-            raise UserError(str(error).strip("'\"")) from None
+            # str() of a KeyError quotes its message; every other error reads as it is.
+            message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+            raise UserError(str(message)) from None
 
 
 def _as_of(value: str | None, config: SiteConfig | None = None) -> str:
@@ -250,7 +252,7 @@ def report(db_path: str, run_id: int | None, fmt: str, status: str | None, out_f
 @db_option
 @click.option("--check", "check_id", help="Only this check id.")
 @click.option("--status", type=click.Choice(["open", "fixed", "ignored"]), help="Only this status.")
-@click.option("--severity", type=click.Choice(["critical", "major", "minor", "info"]), help="Only this severity.")
+@click.option("--severity", type=click.Choice(SEVERITIES), help="Only this severity.")
 def findings(db_path: str, check_id: str | None, status: str | None, severity: str | None) -> None:
     """List findings in the terminal."""
     _existing_db(db_path)

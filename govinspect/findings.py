@@ -125,7 +125,8 @@ def resolve_ids(store: Store, prefixes: Iterable[str]) -> list[str]:
         if not rows:
             raise LookupError(f"{store.path}: no finding with id {prefix!r}")
         if len(rows) > 1:
-            raise LookupError(f"{store.path}: finding id {prefix!r} is ambiguous ({', '.join(rows)}, …): give more of it")
+            raise LookupError(f"{store.path}: finding id {prefix!r} is ambiguous ({', '.join(rows)}, …): "
+                              "give more of it")
         out.append(rows[0])
     return list(dict.fromkeys(out))
 

@@ -136,8 +136,8 @@ def write_config(path: Path, base_url: str, extra: str = "") -> Path:
 def audit_site(folder: Path, base_url: str, extra: str = "", *args: str) -> dict:
     """`govinspect audit` of a loopback site with the fast test settings, as of AS_OF; its JSON report."""
     config = write_config(folder / "site.toml", base_url, extra)
-    result = run_cli("audit", "-c", str(config), "--db", str(folder / "govinspect.db"), "--out", str(folder / "reports"),
-                     "--as-of", AS_OF.isoformat(), *args)
+    result = run_cli("audit", "-c", str(config), "--db", str(folder / "govinspect.db"),
+                     "--out", str(folder / "reports"), "--as-of", AS_OF.isoformat(), *args)
     assert result.returncode == 0, result.stderr
     return json.loads((folder / "reports" / "report.json").read_text(encoding="utf-8"))
 
@@ -176,19 +176,13 @@ def sample_checked(sample_crawl, tmp_path_factory):
     return copy, run_id, site
 
 
-def planted(sample_checked, check_id: str, kinds: tuple[str, ...] | None = None) -> dict:
-    """The sample site's scorecard for one check: planted defects no finding names, near misses one does.
-
-    `kinds` narrows the defects to those whose subject was stored as a page of those kinds.
-    """
+def planted(sample_checked, check_id: str) -> dict:
+    """The sample site's scorecard for one check: planted defects no finding names, near misses one does."""
     from govinspect.demo.scorecard import score
     from govinspect.store import Store
 
     db, run_id, site = sample_checked
     with Store(db) as store:
         result = score(store, run_id, site, [check_id])
-        kind_of = dict(store.db.execute("select url, kind from pages where run_id = ?", [run_id]).fetchall())
-    defects = [d["url"] for d in site.defects
-               if d["check"] == check_id and (kinds is None or kind_of.get(d["url"]) in kinds)]
-    return {"defects": len(defects), "missed": [url for _, url in result["missed"] if url in defects],
+    return {"defects": result["defects"], "missed": [url for _, url in result["missed"]],
             "fired": [url for _, url in result["fired"]]}

@@ -1,12 +1,13 @@
-"""Column and homepage freshness checks over loopback sites crawled by the real CLI: defects fire, near misses do not."""
+"""Column and homepage freshness checks over loopback sites crawled by the real CLI: defects fire, near misses don't."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 
-from conftest import AS_OF, audit_site, fired, planted
+from conftest import AS_OF, audit_site, fired, planted, run_cli, write_config
 
 
 def ago(days: int) -> str:
@@ -145,3 +146,22 @@ def test_homepage_stale(site_server, tmp_path, home, days, fires):
 def test_sample_site(sample_checked, check_id):
     card = planted(sample_checked, check_id)
     assert card["defects"] and card["missed"] == [] and card["fired"] == []
+
+
+def test_five_stale_dynamic_columns_trigger_the_column_veto_and_fail_on_critical(site_server, tmp_path):
+    routes = {"/": page("青山县审计局", "".join(f'<a href="/d{i}/list.html">动态{i}</a>' for i in range(5)))}
+    for i in range(5):
+        column(routes, f"d{i}", f"动态{i}", [30])
+        routes[f"/e{i}/list.html"] = page("空白", '<ul class="list"></ul>')
+    base = site_server(routes)
+    extra = "".join(f'\n[[columns]]\nname = "{kind}{i}"\nurl = "{base}{kind[0]}{i}/list.html"\ncategory = "dynamic"\n'
+                    for i in range(5) for kind in ("dynamic", "empty"))
+    config = write_config(tmp_path / "site.toml", base, extra)
+    result = run_cli("audit", "-c", str(config), "--db", str(tmp_path / "g.db"), "--out", str(tmp_path / "out"),
+                     "--as-of", AS_OF.isoformat(), "--fail-on", "critical")
+    assert result.returncode == 1, result.stderr
+    assert "单项否决: 首页不更新 触发 (1/1); 栏目不更新 触发 (5/5，估计)" in result.stdout
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    veto = {case["indicator"]: case for case in report["summary"]["veto"]}
+    assert [(r["count"], r["threshold"], r["triggered"]) for r in veto["栏目不更新"]["rules"]] == [
+        (5, 5, True), (5, 10, False), (5, 5, True)]

@@ -106,7 +106,8 @@ def test_broken_homepage_link_is_critical_and_lists_every_referring_page(report)
 
 
 def test_blocked_links_are_info_and_hidden_links_name_the_spam_words(report):
-    assert {finding(report, "link.blocked", tail)["severity"] for tail in ("/limited.html", "/challenge.html")} == {"info"}
+    blocked = [finding(report, "link.blocked", tail) for tail in ("/limited.html", "/challenge.html")]
+    assert [f["severity"] for f in blocked] == ["info", "info"]
     gambling = finding(report, "link.hidden", "yule-88.example/")
     assert gambling["severity"] == "critical" and {"娱乐城", "百家乐"} <= set(gambling["evidence"]["words"])
     assert finding(report, "link.hidden", "www.gov.cn/")["severity"] == "info"

@@ -57,7 +57,8 @@ def test_bad_as_of_is_a_usage_error(tmp_path):
     assert result.returncode == 2 and "--as-of" in result.stderr and result.stderr.count("\n") == 1
 
 
-@pytest.mark.parametrize("command", ["demo", "init", "crawl", "audit", "report", "findings"])
+@pytest.mark.parametrize("command", ["demo", "init", "crawl", "audit", "check", "checks", "report", "findings",
+                                     "triage"])
 def test_every_command_has_help_from_its_docstring(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout and len(result.stdout.splitlines()) > 4

@@ -16,8 +16,7 @@ PAGE_KINDS = ("home", "column", "list", "page", "article")
 def html_pages(crawl: CrawlView, *kinds: str):
     """Stored HTML pages that answered with themselves (no error, error page or firewall challenge) and were read.
 
-    The crawler reads labels and footer of homepage, articles and other pages, not of column list pages:
-    a page stored without a footer reading cannot be judged here.
+    A page stored without a reading of its footer (the crawler did not parse it) cannot be judged here.
     """
     unverified = {t["url"] for t in crawl.targets("soft-404", "blocked", "broken")}
     for page in crawl.pages(*(kinds or PAGE_KINDS)):

@@ -62,7 +62,8 @@ def run_demo(out_dir: Path, *, as_of: str, keep_serving: bool = False) -> dict:
             write_reports(store, run_id, out_dir)
             print_summary(store, run_id, result)
             comparison = compare_with_site(store, run_id, server.site)
-            comparison["planted"] = score(store, run_id, server.site, [c.id for c in registry if c.id not in result.failed])
+            ran = [check.id for check in registry if check.id not in result.failed]
+            comparison["planted"] = score(store, run_id, server.site, ran)
         click.echo(f"  sample site truth: {comparison['columns_found']}/{comparison['columns_expected']} columns, "
                    f"{comparison['items_found']}/{comparison['items_expected']} items found")
         click.echo(score_line(comparison["planted"]))

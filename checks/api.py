@@ -30,7 +30,8 @@ class Check:
     """A plug-in that judges one stored crawl. Set the class attributes, implement `run`; never fetch, never write.
 
     `options` maps each option's name to its default; the site configuration may override them under
-    `[checks.options."<id>"]` with values of the same type.
+    `[checks.options."<id>"]` with values of the same type. Options named in `path_options` hold file paths
+    (a string or a list of them): the registry makes relative ones relative to the configuration file's folder.
     """
 
     id: ClassVar[str] = ""
@@ -38,6 +39,7 @@ class Check:
     indicator: ClassVar[str] = ""
     severity: ClassVar[str] = "major"
     options: ClassVar[dict[str, Any]] = {}
+    path_options: ClassVar[tuple[str, ...]] = ()
 
     def run(self, crawl: CrawlView, options: dict[str, Any]) -> Iterable[Finding]:
         raise NotImplementedError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -52,6 +53,7 @@ class Registry:
             given = overrides.get(check_id, {})
             for name, value in given.items():
                 _check_option(cls, name, value, config.source)
+            given = _resolve_paths(cls, given, config)
             if enabled[check_id]:
                 out.append((cls(), {**cls.options, **given}))
         return out
@@ -78,6 +80,28 @@ def _check_option(cls: type[Check], name: str, value: Any, source: str) -> None:
         ok = isinstance(value, type(default))
     if not ok:
         raise ConfigError(source, key, f"must be {_kind(default)} like the default {default!r}, not {value!r}")
+
+
+def _resolve_paths(cls: type[Check], given: dict[str, Any], config: SiteConfig | None) -> dict[str, Any]:
+    """Path options made absolute against the configuration file's folder; a file that is not there is an error."""
+    if not config or not cls.path_options:
+        return given
+    source = Path(config.source)
+    folder = source.parent if source.is_file() else Path.cwd()
+    out = dict(given)
+    for name in cls.path_options:
+        if name not in given:
+            continue
+        paths = given[name] if isinstance(given[name], list) else [given[name]]
+        resolved = []
+        for raw in paths:
+            path = Path(raw).expanduser()
+            path = path if path.is_absolute() else folder / path
+            if not path.is_file():
+                raise ConfigError(config.source, f'checks.options."{cls.id}".{name}', f"no such file: {path}")
+            resolved.append(str(path))
+        out[name] = resolved if isinstance(given[name], list) else resolved[0]
+    return out
 
 
 def _kind(value: Any) -> str:

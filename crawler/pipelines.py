@@ -10,6 +10,7 @@ from scrapy import signals
 from crawler.records import ColumnRecord, EntriesRecord, PageRecord, TargetRecord
 from crawler.verify import mark_soft404
 from govinspect.store import Store
+from schedules.incremental import carry_forward
 
 log = logging.getLogger("govinspect.crawl")
 
@@ -74,6 +75,9 @@ class StorePipeline:
     def spider_closed(self, spider, reason):
         self.flush()
         status = "interrupted" if reason in INTERRUPTED_REASONS else "completed"
+        if getattr(spider, "plan", None) and status == "completed":
+            carried = carry_forward(self.store, spider.plan, self.run_id)
+            log.info("incremental: %d unchanged pages carried forward from run %d", carried, spider.plan.base_run)
         self.store.finalize_crawl(self.run_id)
         with self.store.db.atomic():
             mark_soft404(self.store.db, self.run_id, getattr(spider, "not_found", {}))

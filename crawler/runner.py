@@ -11,6 +11,7 @@ from crawler.settings import crawl_settings
 from crawler.spiders.disclosure import DisclosureSpider
 from govinspect.config import SiteConfig
 from govinspect.store import Store
+from schedules.incremental import plan_incremental
 
 log = logging.getLogger("govinspect.crawl")
 
@@ -18,12 +19,15 @@ log = logging.getLogger("govinspect.crawl")
 def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: str | None = None) -> int:
     """Crawl the site into the database; Twisted's reactor allows this once per process."""
     with Store(db_path) as store:
+        plan = plan_incremental(store, config.site.base_url) if mode == "incremental" else None
+        if mode == "incremental" and plan is None:
+            log.info("no completed run of %s yet: this incremental run fetches everything", config.site.base_url)
         run_id = store.start_run(name=config.site.name, base_url=config.site.base_url, mode=mode, as_of=as_of,
                                  config=dataclasses.asdict(config))
     log.info("run %d: crawling %s", run_id, config.site.base_url)
     settings = crawl_settings(config, db_path=str(db_path), run_id=run_id, mode=mode, as_of=as_of)
     process = CrawlerProcess(settings)
-    process.crawl(DisclosureSpider, config=config)
+    process.crawl(DisclosureSpider, config=config, plan=plan)
     try:
         process.start()
     except BaseException as error:

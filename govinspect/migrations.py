@@ -69,7 +69,12 @@ def _initial(db: Database) -> None:
     db["finding_runs"].create_index(["run_id"])
 
 
-MIGRATIONS = [_initial]
+def _page_tables(db: Database) -> None:
+    """The body's tables as JSON grids (crawler/extract/tables.py): annual report statistics are read from cells."""
+    db["pages"].add_column("tables", str)
+
+
+MIGRATIONS = [_initial, _page_tables]
 
 
 def migrate(db: Database) -> None:

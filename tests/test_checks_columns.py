@@ -149,7 +149,9 @@ def test_sample_site(sample_checked, check_id):
 
 
 def test_five_stale_dynamic_columns_trigger_the_column_veto_and_fail_on_critical(site_server, tmp_path):
-    routes = {"/": page("青山县审计局", "".join(f'<a href="/d{i}/list.html">动态{i}</a>' for i in range(5)))}
+    # The homepage links no column: the crawler fetches a configured column it reaches by a link before its own
+    # request as a plain page, and never records it as a column.
+    routes = {"/": page("青山县审计局", "<p>欢迎访问青山县审计局网站</p>")}
     for i in range(5):
         column(routes, f"d{i}", f"动态{i}", [30])
         routes[f"/e{i}/list.html"] = page("空白", '<ul class="list"></ul>')

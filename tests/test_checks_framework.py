@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import textwrap
 from datetime import timedelta
@@ -93,6 +94,33 @@ def test_a_third_party_check_shows_up_in_the_listing_and_in_the_report(site_serv
     assert result.returncode == 0, result.stderr
     report = (tmp_path / "out" / "report.json").read_text(encoding="utf-8")
     assert '"acme.greeting": 1' in report and '"message": "您好，青山县审计局"' in report and '"title": "问候"' in report
+
+
+WRITER = PLUGIN + '''
+
+class Writer(Check):
+    id = "acme.writer"
+    title = "越权写入"
+    indicator = "示例指标"
+
+    def run(self, crawl, options):
+        crawl._store.db.execute("delete from pages")  # what a check must never do
+        return []
+'''
+
+
+def test_a_check_cannot_write_and_one_that_fails_leaves_the_others_running(site_server, tmp_path):
+    env = plugin(tmp_path, "acme = acme_checks", WRITER)
+    base = site_server({"/": "<html><head><title>青山县审计局</title></head><body><p>首页</p></body></html>"})
+    config = write_config(tmp_path / "site.toml", base)
+    result = run_cli("audit", "-c", str(config), "--db", str(tmp_path / "g.db"), "--out", str(tmp_path / "out"),
+                     env=env)
+    assert result.returncode == 0, result.stderr
+    assert "check acme.writer failed: OperationalError: attempt to write a readonly database" in result.stderr
+    assert "checks that failed (see the log): acme.writer" in result.stdout
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    greeting = next(f for f in report["findings"] if f["check"] == "acme.greeting")
+    assert greeting["evidence"]["pages"] == report["run"]["pages"] >= 1, "the pages are still there"
 
 
 @pytest.mark.parametrize("entry_points, source, words", [

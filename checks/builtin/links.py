@@ -22,10 +22,9 @@ def link_kind(crawl: CrawlView, url: str, links: list[dict]) -> str:
     if not crawl.is_internal(url):
         return "external"
     tags = {link["tag"] for link in links}
-    page = crawl.page(url)
     if "img" in tags:
         return "image"
-    if "attachment" in tags or (page and page["kind"] == "attachment"):
+    if "attachment" in tags or (crawl.page(url) or {}).get("kind") == "attachment":
         return "attachment"
     if tags and tags <= {"script", "link", "source"}:
         return "resource"

@@ -6,6 +6,8 @@ from collections import Counter, defaultdict
 from urllib.parse import urldefrag, urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, TextResponse
 
 from crawler import columns as column_discovery
@@ -13,6 +15,7 @@ from crawler import platforms
 from crawler.extract.article import parse_article, read_labels
 from crawler.extract.attachments import extract_text
 from crawler.extract.links import extract_links, is_attachment
+from crawler.extract.tables import read_tables
 from crawler.items import Link, Page, PageRequest
 from crawler.records import (ColumnRecord, EntriesRecord, PageRecord, TargetRecord, link_row, page_row,
                              requested_url, target_row)
@@ -32,9 +35,12 @@ def clean_url(url: str) -> str:
 class DisclosureSpider(scrapy.Spider):
     name = "disclosure"
 
-    def __init__(self, config: SiteConfig, **kwargs):
+    def __init__(self, config: SiteConfig, plan=None, **kwargs):
         super().__init__(**kwargs)
         self.config = config
+        self.plan = plan  # an IncrementalPlan (schedules.incremental) or None for a full crawl
+        self.listed: set[str] = set()
+        self.vanished_checked = False
         self.allowed_domains = [host.lower() for host in config.site.allowed_domains]
         self.home_url = config.site.base_url
         self.columns: dict[str, dict] = {}
@@ -48,9 +54,21 @@ class DisclosureSpider(scrapy.Spider):
         self.waiting_links: list[tuple[list[Link], int]] = []
         self.discovery_open = not config.columns
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
+        return spider
+
     # scheduling --------------------------------------------------------------
 
     async def start(self):
+        if self.plan:
+            for url, _ in self.plan.due:
+                kind = "resource" if self._internal(url) else "external"
+                request = self._request(url, kind, 1, self.parse_verify, method="GET" if kind == "resource" else "HEAD")
+                if request:
+                    yield request
         yield Request(probe_url(self.home_url), callback=self.parse_probe, errback=self.probe_failed,
                       meta={"kind": "probe", "dont_retry": True}, dont_filter=True)
         yield self._request(self.home_url, "home", 0, self.parse_home)
@@ -94,11 +112,28 @@ class DisclosureSpider(scrapy.Spider):
         return (url.startswith(("http://", "https://")) and self._internal(url)
                 and self.config.may_contact(urlsplit(url).hostname or ""))
 
+    def idle(self):
+        """Once every list is read: items that left their lists are fetched again, to see whether they are gone."""
+        if not self.plan or self.vanished_checked:
+            return
+        self.vanished_checked = True
+        vanished = [url for url in self.plan.items if url not in self.listed and url not in self.requested]
+        requests = [r for r in (self._request(url, "article", 2, self.parse_document) for url in vanished) if r]
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
+
+    def _carried(self, url: str) -> bool:
+        """In an incremental run, a page the last run stored and nothing says has changed is not fetched."""
+        return bool(self.plan) and url in self.plan.known
+
     def _follow(self, links: list[Link], depth: int):
         """Read internal pages and attachments; verify everything else once; never crawl another site."""
         for link in links:
             url = link.url
-            if not url.startswith(("http://", "https://")) or url in self.requested or url in self.columns:
+            if (not url.startswith(("http://", "https://")) or url in self.requested or url in self.columns
+                    or self._carried(url)):
                 continue
             if not self.config.may_contact(urlsplit(url).hostname or ""):
                 self.requested.add(url)
@@ -204,14 +239,28 @@ class DisclosureSpider(scrapy.Spider):
             if request:
                 yield request
         for entry in entries:
+            self.listed.add(entry["url"])
             if self._may_request(entry["url"]):
-                kind, callback = (("attachment", self.parse_attachment) if is_attachment(entry["url"])
-                                  else ("article", self.parse_document))
-                request = self._request(entry["url"], kind, depth + 1, callback, column_url=column_url,
-                                        list_date=entry["date"])
+                request = self._entry_request(entry, column_url, depth)
                 if request:
                     yield request
         yield from self._follow(links, depth)
+
+    def _entry_request(self, entry: dict, column_url: str, depth: int) -> Request | None:
+        url = entry["url"]
+        kind, callback = (("attachment", self.parse_attachment) if is_attachment(url)
+                          else ("article", self.parse_document))
+        headers = {}
+        if self.plan and url in self.plan.items:
+            if self.plan.unchanged_item(url, entry["title"], entry["date"]):
+                self.requested.add(url)
+                return None
+            etag, modified = self.plan.validators.get(url, (None, None))
+            headers = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v}
+        request = self._request(url, kind, depth + 1, callback, column_url=column_url, list_date=entry["date"])
+        if request and headers:
+            request.headers.update(headers)
+        return request
 
     def _list_request(self, more: PageRequest, column_url: str, platform: str, depth: int) -> Request | None:
         if more.key in self.list_keys:
@@ -229,6 +278,8 @@ class DisclosureSpider(scrapy.Spider):
         return request
 
     def parse_document(self, response):
+        if response.status == 304:
+            return  # unchanged since the last run: its stored page carries forward
         record, page, links = self._document_record(response)
         yield record
         if page is not None:
@@ -289,6 +340,7 @@ class DisclosureSpider(scrapy.Spider):
             footer=article.footer, text=article.main_text, column_chain=article.column_chain,
             attachments=[{"url": a.url, "name": a.name} for a in article.attachments],
             related=[{"url": r.url, "title": r.title} for r in article.related],
+            tables=read_tables(page),
         )
         if response.meta.get("column_url"):
             row.update(column_url=response.meta["column_url"], list_date=response.meta.get("list_date"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import sys
 import threading
 import time
@@ -32,7 +33,17 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, res: Resource, head_only: bool = False) -> None:
         if res.delay:
             time.sleep(res.delay)
+        # Validators like a real CMS's static files, so that incremental runs can ask "changed since?".
+        etag = '"%s"' % hashlib.sha1(res.body).hexdigest()[:16]
+        if res.status == 200 and self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         self.send_response(res.status)
+        if res.status == 200:
+            self.send_header("ETag", etag)
         self.send_header("Content-Type", res.content_type)
         self.send_header("Content-Length", str(len(res.body)))
         for key, value in {**res.headers, **self.server.owner.extra_headers}.items():  # type: ignore[attr-defined]

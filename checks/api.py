@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, ClassVar, Iterable, Iterator
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -137,3 +137,20 @@ class CrawlView:
         """On the site itself: the host is one of the allowed domains or below one."""
         host = (urlsplit(url).hostname or "").lower()
         return any(host == d or host.endswith("." + d) for d in self.site.allowed_domains)
+
+    # availability probes -----------------------------------------------------
+
+    def probes(self, since: datetime, until: datetime) -> list[dict]:
+        """The site's homepage probes (`govinspect probe`) with `since <= at < until`, oldest first.
+
+        Probes belong to the site, not to a run: each has `at` (UTC, ISO), `http_status`, `elapsed` (s),
+        `ok`, `error` and `limit_seconds`.
+        """
+        def utc(moment: datetime) -> str:
+            return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+        if not self._store.db["probes"].exists():
+            return []
+        return list(self._store.db.query(
+            "select * from probes where site_id = ? and at >= ? and at < ? order by at, id",
+            [self.run["site_id"], utc(since), utc(until)]))

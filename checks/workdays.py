@@ -28,6 +28,7 @@ def has_holiday_data(year: int) -> bool:
     return first <= year <= last
 
 
+@lru_cache(maxsize=4096)  # chinese_calendar validates each day against its whole table: slow
 def is_working_day(day: date) -> bool:
     """A working day by the calendar where it has data, else Monday to Friday."""
     if has_holiday_data(day.year):

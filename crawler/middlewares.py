@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
 
+from crawler.extract.encoding import best_encoding
 from govinspect.config import private_kind
 
 log = logging.getLogger("govinspect.crawl")
@@ -44,7 +46,8 @@ class PatientRetryMiddleware(RetryMiddleware):
             return retry
         result = super().process_response(request, response)
         if result is not response:
-            result.meta["wait_before"] = self.delay
+            result.meta["wait_before"] = (self._retry_after(response) if response.headers.get(b"Retry-After")
+                                          else self.delay)
         return result
 
     def process_exception(self, request, exception):
@@ -54,6 +57,7 @@ class PatientRetryMiddleware(RetryMiddleware):
         return result
 
     def _retry_after(self, response) -> float:
+        """Retry-After in seconds (capped); a date form or none means the ordinary pause."""
         value = (response.headers.get(b"Retry-After") or b"").decode("latin-1").strip()
         seconds = float(value) if value.replace(".", "", 1).isdigit() else self.delay
         return min(max(seconds, 0.0), self.max_wait)
@@ -74,8 +78,9 @@ class HostGuardMiddleware:
 
     BAD = {403, 412, 429, 500, 502, 503, 504, 521}
 
-    def __init__(self, crawler, window: int, slow_ratio: float, pause_ratio: float):
+    def __init__(self, crawler, window: int, slow_ratio: float, pause_ratio: float, backoff: float = 2.0):
         self.crawler = crawler
+        self.backoff = backoff
         self.window, self.slow_ratio, self.pause_ratio = window, slow_ratio, pause_ratio
         self.answers: dict[str, deque] = {}
         self.state: dict[str, str] = {}
@@ -84,7 +89,8 @@ class HostGuardMiddleware:
     def from_crawler(cls, crawler):
         settings = crawler.settings
         return cls(crawler, settings.getint("GOVINSPECT_GUARD_WINDOW", 50),
-                   settings.getfloat("GOVINSPECT_GUARD_SLOW", 0.2), settings.getfloat("GOVINSPECT_GUARD_PAUSE", 0.5))
+                   settings.getfloat("GOVINSPECT_GUARD_SLOW", 0.2), settings.getfloat("GOVINSPECT_GUARD_PAUSE", 0.5),
+                   settings.getfloat("GOVINSPECT_BACKOFF", 2.0))
 
     def process_request(self, request):
         host = urlsplit(request.url).hostname or ""
@@ -105,8 +111,8 @@ class HostGuardMiddleware:
         host = urlsplit(request.url).hostname or ""
         answers = self.answers.setdefault(host, deque(maxlen=self.window))
         answers.append(bad)
-        if len(answers) < self.window // 2:
-            return
+        if len(answers) < self.window:
+            return  # a few faults among the first answers are a broken site, not a firewall
         ratio = sum(answers) / len(answers)
         state = self.state.get(host, "normal")
         if ratio > self.pause_ratio and state != "paused":
@@ -123,7 +129,7 @@ class HostGuardMiddleware:
         key = downloader.get_slot_key(request)
         slot = downloader.slots.get(key)
         if slot is not None:
-            slot.delay = max(slot.delay * 4, 2.0)
+            slot.delay = max(slot.delay * 4, self.backoff)
 
 
 class ScopeMiddleware:
@@ -149,3 +155,14 @@ class ScopeMiddleware:
         if self.offline and kind != "loopback" and host != self.site_host:
             raise OfflineTarget("offline mode: off-site link recorded, not verified")
         return None
+
+
+class EncodingMiddleware:
+    """Reads a page in the encoding its bytes are in when its declaration lies (UTF-8 sent as GBK and back)."""
+
+    def process_response(self, request, response):
+        if isinstance(response, TextResponse):
+            encoding = best_encoding(response.body, response.encoding)
+            if encoding:
+                return response.replace(encoding=encoding)
+        return response

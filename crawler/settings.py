@@ -41,10 +41,12 @@ def crawl_settings(config: SiteConfig, *, db_path: str, run_id: int, mode: str =
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "crawler.middlewares.PatientRetryMiddleware": 550,
             "crawler.middlewares.HostGuardMiddleware": 560,
+            "crawler.middlewares.EncodingMiddleware": 585,  # after decompression (590)
         },
         "GOVINSPECT_SITE_HOST": config.site_host,
         "GOVINSPECT_ALLOW_PRIVATE": crawl.allow_private_targets,
         "GOVINSPECT_OFFLINE": crawl.offline,
+        "GOVINSPECT_BACKOFF": crawl.backoff_seconds,
         "RETRY_GIVE_UP_LOG_LEVEL": "DEBUG",
         "LOG_INSTALL_ROOT_HANDLER": False,
         "REDIRECT_MAX_TIMES": 10,

@@ -6,6 +6,8 @@ import re
 import secrets
 from urllib.parse import urlsplit
 
+from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                               DownloadFailedError, DownloadTimeoutError, ResponseDataLossError)
 from scrapy.http import TextResponse
 from twisted.internet.error import (ConnectError, ConnectionLost, ConnectionRefusedError, DNSLookupError,
                                     TCPTimedOutError, TimeoutError)
@@ -66,20 +68,24 @@ def failure_verdict(failure: Failure, timeout: float) -> tuple[str, str]:
         return "skipped", str(error)
     if failure.check(HostPaused):
         return "blocked", str(error)
-    if failure.check(DNSLookupError):
+    # Scrapy 2.14+ wraps Twisted's errors in its own Download*Error classes; older ones raise Twisted's.
+    if failure.check(DNSLookupError, CannotResolveHostError):
         return "broken", "DNS lookup failed (the host name does not resolve)"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "broken", f"timeout: no answer within {timeout:g} s (after one retry)"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "broken", "connection refused"
-    if failure.check(ResponseNeverReceived, ConnectionLost, ResponseFailed):
+    if failure.check(DownloadCancelledError):
+        return "skipped", f"download cancelled: larger than the size cap, not read ({error})"[:300]
+    if failure.check(ResponseNeverReceived, ConnectionLost, ResponseFailed, ResponseDataLossError,
+                     DownloadFailedError):
         return "broken", "connection closed before a complete answer"
     if failure.check(ConnectError):
         return "broken", f"cannot connect ({error})"
     text = str(error) or type(error).__name__
     lowered = text.lower()
-    if "maxsize" in lowered or "cancel" in lowered:
-        return "broken", f"download cancelled: larger than the size cap ({text})"[:300]
+    if "maxsize" in lowered or "max size" in lowered or "cancel" in lowered:
+        return "skipped", f"download cancelled: larger than the size cap, not read ({text})"[:300]
     if "ssl" in lowered or "tls" in lowered or "certificate" in lowered:
         return "broken", f"TLS error ({text})"[:300]
     if "redirect" in lowered:

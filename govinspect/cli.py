@@ -248,6 +248,27 @@ def report(db_path: str, run_id: int | None, fmt: str, status: str | None, out_f
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+@main.command("annual-report-draft")
+@click.argument("year", type=click.IntRange(2021, 2100))
+@db_option
+@click.option("--run", "run_id", type=int, help="Run id to count from (default: the latest).")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False), help="Word file to write (.docx).")
+def annual_report_draft(year: int, db_path: str, run_id: int | None, out_file: str) -> None:
+    """Write a draft of YEAR's 政府信息公开工作年度报告 in the 2021 format, counts filled from a crawl."""
+    from reports.annual_report_draft import write_draft
+
+    _existing_db(db_path)
+    with Store(db_path) as store:
+        run = store.run(run_id)
+        if run is None:
+            raise UserError(f"{db_path}: no run {run_id}" if run_id else f"{db_path}: no crawl yet")
+        try:
+            written = write_draft(store, run["id"], year, Path(out_file))
+        except OSError as error:
+            raise UserError(f"--out: cannot write {out_file} ({error.strerror or error})") from None
+    click.echo(str(written))
+
+
 @main.command()
 @db_option
 @click.option("--check", "check_id", help="Only this check id.")
@@ -269,3 +290,97 @@ def findings(db_path: str, check_id: str | None, status: str | None, severity: s
 def _existing_db(db_path: str) -> None:
     if not Path(db_path).exists():
         raise UserError(f"{db_path}: no such database (run `govinspect audit` or `crawl` first)")
+
+
+@main.command()
+@config_option
+@db_option
+@click.option("--timeout", "limit", default=15.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds the homepage has to load (the national indicator's 15 s).")
+def probe(config_path: str, db_path: str, limit: float) -> None:
+    """Probe the homepage once (one GET within the time limit), store the result and print it."""
+    from schedules.probes import describe, probe_site
+
+    config = load_config(config_path)
+    result = probe_site(config, db_path, limit=limit)
+    click.echo(describe(result, ZoneInfo(config.site.timezone)))
+
+
+@main.group(cls=Commands)
+def schedule() -> None:
+    """The nightly self-inspection daemon: nightly incremental and weekly full audits, hourly probes, alerts."""
+
+
+def _schedule_errors(function):
+    """The daemon's start-up refusals (a job store in use, a site given twice) as one line and exit 2."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        from schedules.daemon import ScheduleError
+
+        try:
+            return function(*args, **kwargs)
+        except ScheduleError as error:
+            raise UserError(str(error)) from None
+
+    return wrapper
+
+
+jobstore_option = click.option("--jobstore", type=click.Path(dir_okay=False),
+                               help="The daemon's own job store (default: DB's name with .schedule.db).")
+
+
+@schedule.command("run")
+@click.option("-c", "--config", "config_paths", required=True, multiple=True, type=click.Path(dir_okay=False),
+              help="Site configuration (TOML); repeat for more sites.")
+@db_option
+@jobstore_option
+@click.option("--log-file", type=click.Path(dir_okay=False),
+              help="Rotating log file (default: DB's name with .schedule.log); the log goes to stdout too.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Folder for each site's latest reports (default: govinspect-reports/ beside the database).")
+@click.pass_context
+@_schedule_errors
+def schedule_run(ctx, config_paths: tuple[str, ...], db_path: str, jobstore: str | None, log_file: str | None,
+                 out_dir: str | None) -> None:
+    """Run the self-inspection daemon until SIGTERM or Ctrl-C: each site's audits and probes at their times.
+
+    Each audit runs as its own `govinspect audit` process within the site's time budget; a run missed while
+    the machine was off is caught up on start; alerts go out when new critical findings or a veto appear.
+    """
+    from schedules.daemon import run_daemon
+
+    verbose = bool(ctx.find_root().params.get("verbose"))
+    run_daemon(list(config_paths), db_path, jobstore=jobstore, log_file=log_file, out_dir=out_dir, verbose=verbose)
+
+
+@schedule.command("list")
+@click.option("-c", "--config", "config_paths", multiple=True, type=click.Path(dir_okay=False),
+              help="Also show what these configurations would schedule.")
+@db_option
+@jobstore_option
+@_schedule_errors
+def schedule_list(config_paths: tuple[str, ...], db_path: str, jobstore: str | None) -> None:
+    """List the scheduled jobs with their next run, and each site's last scheduled runs with their results."""
+    from schedules.daemon import list_jobs
+
+    click.echo("\n".join(list_jobs(db_path, jobstore=jobstore, config_paths=list(config_paths))))
+
+
+@schedule.command("test-alert")
+@config_option
+def schedule_test_alert(config_path: str) -> None:
+    """Send a test notice through every channel of the configuration's [alerts] (webhook, mail)."""
+    from schedules.alerts import AlertError, channels, trial_notice
+
+    config = load_config(config_path)
+    sends = channels(config)
+    if not sends:
+        raise UserError(f"{config.source}: [alerts]: no channel configured (webhook_url, webhook_url_env or smtp_host)")
+    notice = trial_notice(config)
+    for send in sends:
+        try:
+            click.echo(send(config, notice))
+        except AlertError as error:
+            raise UserError(str(error)) from None

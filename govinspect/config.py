@@ -49,6 +49,10 @@ class CrawlSection:
     allow_private_targets: bool = False
     offline: bool = False
     max_list_pages: int = 200
+    max_items_per_column: int = 5000
+    max_urls_per_shape: int = 500
+    max_url_length: int = 400
+    backoff_seconds: float = 2.0
     max_download_mb: int = 50
     max_attachment_mb: int = 20
 
@@ -69,7 +73,37 @@ class ChecksSection:
 
 @dataclass
 class ScheduleSection:
-    cron: str = "0 2 * * *"
+    cron: str = "0 2 * * *"                # the nightly incremental run, in the site's time zone
+    full_cron: str = "0 2 * * 0"           # the weekly full run (Sunday 02:00); "" for none
+    probe_minutes: float = 60.0            # homepage probe interval; 0 for none
+    time_budget_minutes: float = 300.0     # a nightly run longer than this is stopped (SIGINT, grace, kill)
+    full_time_budget_minutes: float = 720.0
+    stop_grace_seconds: float = 300.0      # between SIGINT and kill: the crawl closes, the checks still run
+    misfire_grace_hours: float = 12.0      # a run that could not start on time still starts this late
+    catch_up: bool = True                  # on start, run a missed nightly (or weekly) run at once
+
+
+WEBHOOK_FORMATS = ("wecom", "dingtalk", "json")
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass
+class AlertsSection:
+    """Where notices go. Secrets never live here (runs store the configuration): only the names of their sources."""
+
+    webhook_url: str = ""                  # a URL without a key in it (a generic JSON receiver)
+    webhook_url_env: str = ""              # or: the environment variable holding the URL with its key
+    webhook_format: str = "json"           # wecom (企业微信群机器人), dingtalk (钉钉群机器人) or json
+    dingtalk_secret_env: str = ""          # 钉钉 加签: the environment variable holding the SEC… secret
+    smtp_host: str = ""
+    smtp_port: int = 0                     # 0: 465 for ssl, 587 for starttls, 25 for none
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    password_env: str = "GOVINSPECT_SMTP_PASSWORD"
+    password_file: str = ""                # or: an absolute path to a file holding the password
+    mail_from: str = ""
+    mail_to: list[str] = field(default_factory=list)
+    timeout_seconds: float = 20.0
 
 
 @dataclass
@@ -79,6 +113,7 @@ class SiteConfig:
     columns: list[ColumnSection] = field(default_factory=list)
     checks: ChecksSection = field(default_factory=ChecksSection)
     schedule: ScheduleSection = field(default_factory=ScheduleSection)
+    alerts: AlertsSection = field(default_factory=AlertsSection)
     source: str = "<config>"
 
     @property
@@ -132,7 +167,7 @@ def load_config(path: str | Path) -> SiteConfig:
 
 def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> SiteConfig:
     """Validate an already parsed configuration (the demo builds one in code)."""
-    _no_unknown(raw, {"site", "crawl", "columns", "checks", "schedule"}, source, "")
+    _no_unknown(raw, {"site", "crawl", "columns", "checks", "schedule", "alerts"}, source, "")
     if "site" not in raw:
         raise ConfigError(source, "[site]", "missing section")
     site = _section(SiteSection, raw["site"], source, "site")
@@ -148,12 +183,14 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> SiteConfi
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ConfigError(source, "site.timezone", f"unknown time zone {site.timezone!r}") from None
     crawl = _section(CrawlSection, raw.get("crawl", {}), source, "crawl")
-    for name in ("max_pages", "max_depth", "concurrency_per_host", "max_list_pages",
+    for name in ("max_pages", "max_depth", "concurrency_per_host", "max_list_pages", "max_items_per_column",
+                 "max_urls_per_shape", "max_url_length",
                  "max_download_mb", "max_attachment_mb", "timeout_seconds"):
         if getattr(crawl, name) <= 0:
             raise ConfigError(source, f"crawl.{name}", "must be greater than 0")
-    if crawl.delay_seconds < 0:
-        raise ConfigError(source, "crawl.delay_seconds", "must not be negative")
+    for name in ("delay_seconds", "backoff_seconds"):
+        if getattr(crawl, name) < 0:
+            raise ConfigError(source, f"crawl.{name}", "must not be negative")
     columns_raw = raw.get("columns", [])
     if not isinstance(columns_raw, list):
         raise ConfigError(source, "columns", "must be an array of tables ([[columns]])")
@@ -177,7 +214,57 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> SiteConfi
         raise ConfigError(source, "checks.options", 'must hold tables like [checks.options."check.id"]')
     checks.options = options
     schedule = _section(ScheduleSection, raw.get("schedule", {}), source, "schedule")
-    return SiteConfig(site=site, crawl=crawl, columns=columns, checks=checks, schedule=schedule, source=source)
+    if "schedule" in raw:  # the defaults are valid: APScheduler is loaded only for a configuration that schedules
+        _check_schedule(schedule, site.timezone, source)
+    alerts = _section(AlertsSection, raw.get("alerts", {}), source, "alerts")
+    _check_alerts(alerts, source)
+    return SiteConfig(site=site, crawl=crawl, columns=columns, checks=checks, schedule=schedule, alerts=alerts,
+                      source=source)
+
+
+def _check_schedule(schedule: ScheduleSection, timezone: str, source: str) -> None:
+    from schedules.cron import cron_trigger
+
+    for name in ("cron", "full_cron"):
+        expression = getattr(schedule, name)
+        if name == "cron" or expression.strip():
+            try:
+                cron_trigger(expression, timezone)
+            except ValueError as error:
+                raise ConfigError(source, f"schedule.{name}", f"not a crontab expression: {error}") from None
+    for name in ("time_budget_minutes", "full_time_budget_minutes", "misfire_grace_hours"):
+        if getattr(schedule, name) <= 0:
+            raise ConfigError(source, f"schedule.{name}", "must be greater than 0")
+    for name in ("probe_minutes", "stop_grace_seconds"):
+        if getattr(schedule, name) < 0:
+            raise ConfigError(source, f"schedule.{name}", "must not be negative")
+
+
+def _check_alerts(alerts: AlertsSection, source: str) -> None:
+    if alerts.webhook_format not in WEBHOOK_FORMATS:
+        raise ConfigError(source, "alerts.webhook_format",
+                          f"must be one of {', '.join(WEBHOOK_FORMATS)}, not {alerts.webhook_format!r}")
+    if alerts.webhook_url:
+        _check_url(alerts.webhook_url, source, "alerts.webhook_url")
+        parts = urlsplit(alerts.webhook_url)
+        if parts.query or parts.username or parts.password:
+            raise ConfigError(source, "alerts.webhook_url",
+                              "holds a key (a query or user part); the configuration is stored with every run, "
+                              "so put the URL in an environment variable and name it in alerts.webhook_url_env")
+    if alerts.smtp_security not in SMTP_SECURITY:
+        raise ConfigError(source, "alerts.smtp_security",
+                          f"must be one of {', '.join(SMTP_SECURITY)}, not {alerts.smtp_security!r}")
+    if not 0 <= alerts.smtp_port <= 65535:
+        raise ConfigError(source, "alerts.smtp_port", "must be a port number")
+    if alerts.smtp_host and not alerts.mail_to:
+        raise ConfigError(source, "alerts.mail_to", "required with alerts.smtp_host: whom to write to")
+    if alerts.smtp_host and not alerts.mail_from:
+        raise ConfigError(source, "alerts.mail_from", "required with alerts.smtp_host")
+    if alerts.password_file and not Path(alerts.password_file).is_absolute():
+        raise ConfigError(source, "alerts.password_file",
+                          "must be an absolute path (to a file outside the repository, readable by the daemon only)")
+    if alerts.timeout_seconds <= 0:
+        raise ConfigError(source, "alerts.timeout_seconds", "must be greater than 0")
 
 
 def _no_unknown(raw: dict, known: set[str], source: str, prefix: str) -> None:

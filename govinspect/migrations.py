@@ -74,7 +74,24 @@ def _page_tables(db: Database) -> None:
     db["pages"].add_column("tables", str)
 
 
-MIGRATIONS = [_initial, _page_tables]
+def _schedules(db: Database) -> None:
+    """Homepage availability probes, and the scheduler's record of what it ran, skipped or stopped."""
+    db["probes"].create({
+        "id": int, "site_id": int, "at": str, "url": str, "http_status": int, "elapsed": float, "ok": int,
+        "error": str, "limit_seconds": float,
+    }, pk="id", foreign_keys=[("site_id", "sites", "id")], not_null={"site_id", "at", "ok"})
+    db["probes"].create_index(["site_id", "at"])
+
+    db["schedule_runs"].create({
+        "id": int, "site_id": int, "job": str, "mode": str, "trigger": str, "status": str, "started_at": str,
+        "finished_at": str, "run_id": int, "exit_code": int, "daemon": str, "daemon_pid": int, "child_pid": int,
+        "note": str, "alert": str,
+    }, pk="id", foreign_keys=[("site_id", "sites", "id")], not_null={"site_id", "job", "status", "started_at"})
+    db["schedule_runs"].create_index(["site_id", "id"])
+    db["schedule_runs"].create_index(["status"])
+
+
+MIGRATIONS = [_initial, _page_tables, _schedules]
 
 
 def migrate(db: Database) -> None:

@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import zlib
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -45,6 +46,35 @@ def _alive(pid: int | None) -> bool:
     return True
 
 
+class _Database(Database):
+    """sqlite-utils' Database whose outermost transactions take the write lock at once (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads before it writes (sqlite-utils' `update` and `upsert` do) fails at
+    once with "database is locked" when another process committed in between: SQLite cannot wait that out.
+    Taking the lock first makes it wait `busy_timeout` instead, so a probe or the scheduler writing beside
+    a running crawl never breaks it.
+    """
+
+    @contextmanager
+    def atomic(self):
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.rollback()
+                raise
+
+
 class Store:
     """One SQLite file, possibly holding several sites. Opening it migrates the schema and marks dead runs."""
 
@@ -54,7 +84,7 @@ class Store:
         try:
             if self.path.parent and not self.path.parent.exists():
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = Database(self.path)
+            self.db = _Database(self.path)
             self.db.conn.execute("PRAGMA busy_timeout = 10000")
             self.db.enable_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")

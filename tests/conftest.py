@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
@@ -41,6 +42,7 @@ class Route:
     body: bytes | str = b""
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
+    delay: float = 0.0  # seconds to wait before answering: a slow page
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -54,6 +56,8 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:
             route = Route(b"<html><head><title>404 Not Found</title></head><body>Not Found</body></html>", 404)
         body = route.body.encode("utf-8") if isinstance(route.body, str) else route.body
+        if route.delay:
+            time.sleep(route.delay)
         self.send_response(route.status)
         for name, value in route.headers.items():
             self.send_header(name, value)

@@ -22,6 +22,7 @@ from checks.workdays import working_days_between
 INDICATOR = "发布解读"
 DOCUMENT_KINDS = ("article", "page", "attachment")
 DEAD = ("broken", "soft-404")
+MAX_OWN_INTERPRETATIONS = 5  # more 相关解读 links than this on a document is a sidebar listing
 _INTERP_WORDS = re.compile(r"解读|图解|一图读懂|一图看懂|图说|答记者问|政策问答|问答")
 _INTERP_PREFIX = re.compile(r"^(?:一图读懂|一图看懂|图解|图说|漫画解读|动漫解读|视频解读)[：:\s]*")
 _LOOSE_WRAP = re.compile(r"^(?:关于)?|(?:的)?(?:政策解读|解读|图解|问答|答记者问)$")
@@ -117,7 +118,10 @@ class Graph:
         """Interpretation URL → the documents whose 关联 links name it."""
         back: dict[str, list[dict]] = {}
         for document in self.documents:
-            for entry in self.related(document):
+            entries = [e for e in self.related(document) if e["url"] in self.interpretation_urls]
+            if len(entries) > MAX_OWN_INTERPRETATIONS:
+                continue  # a 相关解读 list of the latest interpretations on every page, not this one's own
+            for entry in entries:
                 back.setdefault(entry["url"], []).append(document)
         return back
 

@@ -17,6 +17,7 @@ from crawler.extract.attachments import extract_text
 from crawler.extract.links import extract_links, is_attachment
 from crawler.extract.tables import read_tables
 from crawler.items import Link, Page, PageRequest
+from crawler.traps import TrapGuard, without_session
 from crawler.records import (ColumnRecord, EntriesRecord, PageRecord, TargetRecord, link_row, page_row,
                              requested_url, target_row)
 from crawler.verify import classify, failure_verdict, probe_url
@@ -48,11 +49,16 @@ class DisclosureSpider(scrapy.Spider):
         self.list_keys: set[str] = set()
         self.list_pages: Counter[str] = Counter()
         self.list_scheduled: Counter[str] = Counter()
+        self.items_seen: Counter[str] = Counter()
+        self.traps = TrapGuard(config.crawl.max_urls_per_shape, config.crawl.max_url_length)
         self.caps: dict[str, list[str]] = defaultdict(list)
         self.not_found: dict[str, dict] = {}
         self.home_page: Page | None = None
         self.waiting_links: list[tuple[list[Link], int]] = []
         self.discovery_open = not config.columns
+        # Known before anything is fetched, so a page linking a configured column cannot claim it as a page.
+        for column in config.columns:
+            self._register_column(column.url, column.name, column.category, "config", column.max_age_days)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -72,9 +78,8 @@ class DisclosureSpider(scrapy.Spider):
         yield Request(probe_url(self.home_url), callback=self.parse_probe, errback=self.probe_failed,
                       meta={"kind": "probe", "dont_retry": True}, dont_filter=True)
         yield self._request(self.home_url, "home", 0, self.parse_home)
-        for column in self.config.columns:
-            request = self._column_request(column.url, column.name, column.category, "config",
-                                           max_age_days=column.max_age_days)
+        for url in list(self.columns):
+            request = self._request(url, "column", 1, self.parse_list, column_url=url, page_no=0)
             if request:
                 yield request
 
@@ -88,21 +93,25 @@ class DisclosureSpider(scrapy.Spider):
         meta.update(kind=kind, hops=depth)
         if kind == "attachment":
             meta["download_maxsize"] = self.config.crawl.max_attachment_mb * 1024 * 1024
-        if kind in ("external", "resource"):
-            meta["allow_offsite"] = True
-        return Request(url, method=method, callback=callback, errback=self.failed, meta=meta)
+        # The spider de-duplicates by itself (`requested`); Scrapy's filter would also swallow the second hop of
+        # a redirect loop or an off-site redirect silently, leaving the link without a verdict.
+        return Request(url, method=method, callback=callback, errback=self.failed, meta=meta, dont_filter=True)
 
     def _cap(self, name: str, where: str) -> None:
         if len(self.caps[name]) < 20 and where not in self.caps[name]:
             self.caps[name].append(where)
 
-    def _column_request(self, url, name, category, source, max_age_days=None) -> Request | None:
+    def _register_column(self, url, name, category, source, max_age_days=None) -> str | None:
         url = clean_url(url)
         if url in self.columns:
             return None
         self.columns[url] = {"url": url, "name": name, "category": category, "source": source,
                              "max_age_days": max_age_days}
-        return self._request(url, "column", 1, self.parse_list, column_url=url, page_no=0)
+        return url
+
+    def _column_request(self, url, name, category, source) -> Request | None:
+        url = self._register_column(url, name, category, source)
+        return url and self._request(url, "column", 1, self.parse_list, column_url=url, page_no=0)
 
     def _internal(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
@@ -141,6 +150,13 @@ class DisclosureSpider(scrapy.Spider):
                                               "private or intranet address: recorded, never requested"))
                 continue
             path = urlsplit(url).path.lower()
+            if self._internal(url) and link.tag == "a":
+                url = without_session(url)
+                trap = url in self.requested or self.traps.refuse(url)
+                if trap:
+                    if isinstance(trap, str):
+                        self._cap(trap, url)
+                    continue
             if not self._internal(url):
                 if not self.config.crawl.check_external:
                     continue
@@ -225,14 +241,21 @@ class DisclosureSpider(scrapy.Spider):
                           declared_total=listing.total)
         yield ColumnRecord(column)
         entries = [{"title": e.title, "url": clean_url(e.url), "date": e.date} for e in listing.entries]
+        room = self.config.crawl.max_items_per_column - self.items_seen[column_url]
+        if len(entries) > room:
+            entries = entries[:max(room, 0)]
+            self._cap("max_items_per_column", column_url)
+        self.items_seen[column_url] += len(entries)
         yield EntriesRecord(column_url, entries, start=page_no * 10000)
         row = page_row(response, kind, depth)
         meta, footer = read_labels(page)
         row.update(platform=adapter.NAME, column_url=column_url, meta=meta, footer=footer,
                    title=page.selector.xpath("normalize-space(//title)").get() or None)
         entry_links = [Link(e["url"], "a", e["title"]) for e in entries]
-        seen = {e["url"] for e in entries}
-        links = entry_links + [link for link in extract_links(page) if link.url not in seen]
+        # Every item the list shows, kept or past the cap: none of them is followed as an ordinary link.
+        listed = {clean_url(e.url) for e in listing.entries}
+        others = [link for link in extract_links(page) if link.url not in listed]
+        links = entry_links + others
         yield PageRecord(row, [link_row(link) for link in links], self._target(response))
         for more in listing.more:
             request = self._list_request(more, column_url, adapter.NAME, depth)
@@ -244,7 +267,7 @@ class DisclosureSpider(scrapy.Spider):
                 request = self._entry_request(entry, column_url, depth)
                 if request:
                     yield request
-        yield from self._follow(links, depth)
+        yield from self._follow(others, depth)
 
     def _entry_request(self, entry: dict, column_url: str, depth: int) -> Request | None:
         url = entry["url"]
@@ -327,6 +350,9 @@ class DisclosureSpider(scrapy.Spider):
         kind = response.meta["kind"]
         if not isinstance(response, TextResponse) or response.status >= 400:
             return self._bare_record(response, kind), None, []
+        if not self._internal(response.url):
+            # Redirected off-site: the link is verified, the other site is not read or crawled.
+            return TargetRecord(self._target(response)), None, []
         page = Page(url=response.url, text=response.text, selector=response.selector)
         article = parse_article(page)
         links = extract_links(page)

@@ -23,6 +23,8 @@ def demo_config(base_url: str) -> dict:
     return {
         "site": {"name": SITE_NAME, "base_url": base_url},
         "crawl": {"delay_seconds": 0, "concurrency_per_host": 8, "timeout_seconds": 15, "offline": True},
+        # text.sensitive looks only for the site's own list; the sample site's is its manifest's sensitive_words.
+        "checks": {"options": {"text.sensitive": {"words": ["内部资料"]}}},
     }
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 import time
 
 from scrapy import signals
@@ -27,6 +29,7 @@ class StorePipeline:
         self.pending: dict[str, list] = {"pages": [], "columns": [], "items": [], "links": [], "targets": []}
         self.pending_count = 0
         self.pages_seen = 0
+        self.store_error: str | None = None
         self.last_flush = time.monotonic()
 
     @classmethod
@@ -61,9 +64,16 @@ class StorePipeline:
 
     def flush(self) -> None:
         pending = self.pending
-        if self.pending_count:
-            self.store.write_batch(self.run_id, columns=pending["columns"], pages=pending["pages"],
-                                   items=pending["items"], links=pending["links"], targets=pending["targets"])
+        if self.pending_count and not self.store_error:
+            try:
+                self.store.write_batch(self.run_id, columns=pending["columns"], pages=pending["pages"],
+                                       items=pending["items"], links=pending["links"], targets=pending["targets"])
+            except sqlite3.Error as error:
+                # A full disk or a broken file: stop at once; what was committed before stays as it was.
+                self.store_error = f"{self.store.path}: cannot write to the database ({error})"
+                self.crawler.stats.set_value("govinspect/store_error", self.store_error)
+                log.error("%s; stopping the crawl", self.store_error)
+                asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="store_error"))
         for rows in pending.values():
             rows.clear()
         self.pending_count = 0
@@ -74,6 +84,9 @@ class StorePipeline:
 
     def spider_closed(self, spider, reason):
         self.flush()
+        if self.store_error:
+            self.store.close()
+            return  # the run stays `running`; the next command finds its process gone and marks it interrupted
         status = "interrupted" if reason in INTERRUPTED_REASONS else "completed"
         if getattr(spider, "plan", None) and status == "completed":
             carried = carry_forward(self.store, spider.plan, self.run_id)

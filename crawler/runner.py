@@ -10,7 +10,7 @@ from scrapy.crawler import CrawlerProcess
 from crawler.settings import crawl_settings
 from crawler.spiders.disclosure import DisclosureSpider
 from govinspect.config import SiteConfig
-from govinspect.store import Store
+from govinspect.store import Store, StoreError
 from schedules.incremental import plan_incremental
 
 log = logging.getLogger("govinspect.crawl")
@@ -27,13 +27,17 @@ def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: st
     log.info("run %d: crawling %s", run_id, config.site.base_url)
     settings = crawl_settings(config, db_path=str(db_path), run_id=run_id, mode=mode, as_of=as_of)
     process = CrawlerProcess(settings)
-    process.crawl(DisclosureSpider, config=config, plan=plan)
+    crawler = process.create_crawler(DisclosureSpider)
+    process.crawl(crawler, config=config, plan=plan)
     try:
         process.start()
     except BaseException as error:
         with Store(db_path) as store:
             store.finish_run(run_id, "failed", error=f"{type(error).__name__}: {error}"[:500])
         raise
+    error = crawler.stats.get_value("govinspect/store_error")
+    if error:
+        raise StoreError(error)
     with Store(db_path) as store:
         run = store.run(run_id)
         if run["status"] == "running":

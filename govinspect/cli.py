@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import unicodedata
 from datetime import date, datetime
@@ -38,6 +39,9 @@ class Commands(click.Group):
             # str() of a KeyError quotes its message; every other error reads as it is.
             message = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
             raise UserError(str(message)) from None
+        except sqlite3.Error as error:
+            # A full disk or a damaged file while writing: each write is one transaction, so nothing is half done.
+            raise UserError(f"cannot write to the database ({error})") from None
 
 
 def _as_of(value: str | None, config: SiteConfig | None = None) -> str:

@@ -100,8 +100,11 @@ class Store:
     def __enter__(self) -> "Store":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, traceback) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error):
+            # A full disk or a damaged file: every write is one transaction, so what was there is still there.
+            raise StoreError(f"{self.path}: cannot write to the database ({exc})") from None
 
     # runs ------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Dictionaries as data: word lists in `checks/data/*.txt` (and a site's own files), read once, matched with Aho-Corasick.
+"""Dictionaries as data: word lists in `checks/data/*.txt` and a site's own files, read once, matched by Aho-Corasick.
 
 A dictionary file is UTF-8 text, one entry a line: `wrong<TAB>right` (or a word alone when there is no right
 form), further TAB-separated fields where a file needs them. Lines starting with `#` are comments; the first

@@ -79,10 +79,12 @@ def crawl_texts(crawl: CrawlView) -> list[Text]:
     for row in crawl.pages("attachment"):
         if not _readable(row) or not (row["text"] or "").strip():
             continue
-        linking = list(dict.fromkeys(link["source_url"] for link in crawl.links_to(row["url"])))
+        links = crawl.links_to(row["url"])
+        linking = list(dict.fromkeys(link["source_url"] for link in links))
         column = next((columns[url] for url in linking if columns.get(url)), None)
-        texts.append(Text(row["url"], "attachment", row["text"], row["title"] or "", linking or [row["url"]],
-                          column, row))
+        # An attachment's title is the text of the link to it (名单.xlsx): shown in messages, never scanned.
+        name = next((link["anchor"].strip() for link in links if (link["anchor"] or "").strip()), row["title"] or "")
+        texts.append(Text(row["url"], "attachment", row["text"], name, linking or [row["url"]], column, row))
     _TEXTS[crawl] = texts
     return texts
 
@@ -152,8 +154,9 @@ def more(found: list) -> str:
 
 
 def where_name(source: Text, where: str) -> str:
+    """正文中, 标题中, 附件「名单.xlsx」中: where the person will find it."""
     if source.is_attachment:
-        return "附件中"
+        return f"附件「{source.title}」中" if source.title else "附件中"
     return "标题中" if where == "title" else "正文中"
 
 

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
+from scrapy.utils.misc import load_object
 
 from crawler.extract.encoding import best_encoding
 from govinspect.config import private_kind
@@ -133,28 +134,54 @@ class HostGuardMiddleware:
 
 
 class ScopeMiddleware:
-    """Refuses requests (redirects included) to private or intranet hosts unless allowed, and, offline, to the world."""
+    """Refuses requests (redirects included) to private or intranet hosts unless allowed, and, offline, to the world.
 
-    def __init__(self, site_host: str, allow_private: bool, offline: bool):
+    A public-looking name that resolves to a private address (an intranet CMS behind a real domain, or a
+    rebinding trick) is refused too: the name is resolved first, once per host.
+    """
+
+    def __init__(self, site_host: str, allow_private: bool, offline: bool, resolve=None):
         self.site_host = site_host
         self.site_kind = private_kind(site_host)
         self.allow_private = allow_private
         self.offline = offline
+        self.resolve = resolve or _resolve
+        self.resolved: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
+        resolver = settings.get("GOVINSPECT_RESOLVER")
         return cls(settings.get("GOVINSPECT_SITE_HOST", ""), settings.getbool("GOVINSPECT_ALLOW_PRIVATE"),
-                   settings.getbool("GOVINSPECT_OFFLINE"))
+                   settings.getbool("GOVINSPECT_OFFLINE"), load_object(resolver) if resolver else None)
 
-    def process_request(self, request):
+    async def process_request(self, request):
         host = urlsplit(request.url).hostname or ""
         kind = private_kind(host)
         if kind is not None and not self.allow_private and kind != self.site_kind:
-            raise PrivateTarget(f"{kind} address: recorded, never requested")
+            raise PrivateTarget(f"{kind} address ({host}): recorded, never requested")
         if self.offline and kind != "loopback" and host != self.site_host:
             raise OfflineTarget("offline mode: off-site link recorded, not verified")
+        if kind is None and not self.allow_private and host != self.site_host:
+            if host not in self.resolved:
+                self.resolved[host] = await self._address_kind(host)
+            kind = self.resolved[host]
+        if kind is not None and not self.allow_private and kind != self.site_kind:
+            raise PrivateTarget(f"{kind} address ({host}): recorded, never requested")
         return None
+
+    async def _address_kind(self, host: str) -> str | None:
+        try:
+            addresses = await self.resolve(host)
+        except OSError:
+            return None  # unresolvable: the download itself reports the DNS failure
+        kinds = [private_kind(address) for address in addresses]
+        return next((k for k in kinds if k is not None), None)
+
+
+async def _resolve(host: str) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+    return [info[4][0] for info in infos]
 
 
 class EncodingMiddleware:

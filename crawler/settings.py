@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from govinspect.config import SiteConfig
@@ -47,6 +48,8 @@ def crawl_settings(config: SiteConfig, *, db_path: str, run_id: int, mode: str =
         "GOVINSPECT_ALLOW_PRIVATE": crawl.allow_private_targets,
         "GOVINSPECT_OFFLINE": crawl.offline,
         "GOVINSPECT_BACKOFF": crawl.backoff_seconds,
+        # An async `host -> [addresses]` function for the scope check, e.g. a bureau's own intranet DNS view.
+        "GOVINSPECT_RESOLVER": os.environ.get("GOVINSPECT_RESOLVER"),
         "RETRY_GIVE_UP_LOG_LEVEL": "DEBUG",
         "LOG_INSTALL_ROOT_HANDLER": False,
         "REDIRECT_MAX_TIMES": 10,

@@ -175,7 +175,7 @@ def test_attachment_finding_is_about_the_file_and_names_its_article(site):
     row = next(r for r in site["findings"] if r["check_id"] == "privacy.id_number" and r["subject"].endswith(".xlsx"))
     assert row["pages"] == [site["base"] + "news/list-att.html"]
     assert row["evidence"]["text"] == "110105********002X" and row["evidence"]["distinct"] == 2
-    assert row["message"] == "附件中公开了 2 个未遮蔽的身份证号码，如「110105********002X」"
+    assert row["message"] == "附件「名单.xlsx」中公开了 2 个未遮蔽的身份证号码，如「110105********002X」"
     assert row["severity"] == "critical"
 
 

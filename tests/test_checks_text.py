@@ -269,7 +269,7 @@ def test_end_to_end_attachment_finding_names_the_article_that_links_it(site):
     row = next(r for r in site["findings"] if r["check_id"] == "text.typo" and r["subject"].endswith("/news/att.docx"))
     assert row["pages"] == [site["base"] + "news/att.html"]
     assert row["evidence"]["text"] == "贯切落实" and row["evidence"]["suggestion"] == "贯彻落实"
-    assert row["evidence"]["attachment"] is True and row["message"].startswith("附件中")
+    assert row["evidence"]["attachment"] is True and row["message"].startswith("附件「工作要点.docx」中")
     assert row["column_name"] == "工作动态"
 
 

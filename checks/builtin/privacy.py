@@ -37,7 +37,7 @@ def _birth(year: int, month: int, day: int, as_of: date) -> bool:
 
 
 def is_id_number(number: str, as_of: date) -> bool:
-    """A citizen ID number: a province code, a real birth date not after `as_of`, and (18 digits) its check character."""
+    """A citizen ID number: a province code, a real birth date not after `as_of`, (18 digits) its check character."""
     if not number[:6].isdigit() or int(number[:2]) not in _PROVINCES:
         return False
     if len(number) == 18:
@@ -128,7 +128,7 @@ class PrivacyPhone(Check):
                 continue
             found = [occurrence(source.text, m.start(1), m.end(1), shown=mask_phone(m.group(1))) for m in matches]
             distinct = len({_digits(m.group(1)) for m in matches})
-            where = ("附件" if source.is_attachment else "正文") + ("的人员名单中" if why == "list" else "中")
+            where = where_name(source, "text").removesuffix("中") + ("的人员名单中" if why == "list" else "中")
             yield finding(source, f"{where}公开了 {distinct} 个未遮蔽的个人手机号码，如「{found[0]['text']}」", found,
                           distinct=distinct, reason=why)
 

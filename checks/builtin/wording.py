@@ -22,7 +22,7 @@ from checks.textutil import Text, finding, more, nonempty, occurrence, where_nam
 
 INDICATOR = "内容表述"
 WHITELIST = "whitelist.txt"
-# Between a title and a name: nothing, a space, or the 、 of a chain of titles (总书记、国家主席习近平).
+# Between a title and a name: nothing or a space (in 总书记、国家主席习近平 the title next to the name is 国家主席).
 _GAP = " \u3000"
 
 

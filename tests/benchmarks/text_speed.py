@@ -85,7 +85,8 @@ def corpus(megabytes: float, seed: int = 0) -> list[dict]:
                 sentence = "".join(rng.choice(words) + (rng.choice(marks) if rng.random() < 0.25 else "")
                                    for _ in range(rng.randint(8, 40)))
                 if rng.random() < 0.3:
-                    sentence += f"共{rng.randint(2, 9999)}项，金额{rng.randint(1, 99999) / 10}万元，{2000 + rng.randint(0, 26)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
+                    sentence += (f"共{rng.randint(2, 9999)}项，金额{rng.randint(1, 99999) / 10}万元，"
+                                 f"{2000 + rng.randint(0, 26)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日")
                 lines.append(sentence + "。")
         if i % 50 == 7:
             lines.insert(rng.randrange(len(lines) + 1), PLANTED[(i // 50) % len(PLANTED)])
@@ -93,7 +94,8 @@ def corpus(megabytes: float, seed: int = 0) -> list[dict]:
         published = AS_OF - timedelta(days=rng.randint(1, 900))
         pages.append({"url": f"http://bench.invalid/art/{i}.html", "text": text, "title": rng.choice(paragraphs)[:30],
                       "published": published.isoformat(), "published_source": "meta",
-                      "document_date": (published - timedelta(days=rng.randint(0, 60 if i % 50 == 3 else 5))).isoformat()})
+                      "document_date": (published - timedelta(days=rng.randint(0, 60 if i % 50 == 3 else 5))
+                                        ).isoformat()})
         size += len(text.encode("utf-8"))
         i += 1
     return pages

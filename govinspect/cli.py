@@ -234,22 +234,44 @@ def triage(finding_ids: tuple[str, ...], action: str | None, reason: str | None,
 @main.command()
 @db_option
 @click.option("--run", "run_id", type=int, help="Run id (default: the latest).")
-@click.option("--format", "fmt", type=click.Choice(["json"]), required=True, help="Export format.")
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "html", "json", "docx"]),
+              help="Export format: the rectification list (xlsx, csv), the browsable report (html), the JSON "
+                   "report, the draft 自查情况报告 (docx). Without it, --since prints the changes.")
 @click.option("--status", type=click.Choice(["open", "fixed", "ignored"]), help="Only findings of this status.")
-@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="File to write (default: stdout).")
-def report(db_path: str, run_id: int | None, fmt: str, status: str | None, out_file: str | None) -> None:
-    """Export the findings of a run (default: the latest)."""
-    import json
+@click.option("--out", "out_file", type=click.Path(dir_okay=False),
+              help="File to write (default: stdout for json; rectification.xlsx and the like for the others).")
+@click.option("--include-info", is_flag=True, help="List info findings (could not be verified) in the list too.")
+@click.option("--since", "since", type=int, metavar="RUN",
+              help="Only what changed since run RUN: new, fixed and still-open findings.")
+@click.option("--deadline-days", type=click.IntRange(1, 365), default=10, show_default=True,
+              help="Rectification deadline (整改时限): working days after the run, Chinese holidays respected.")
+def report(db_path: str, run_id: int | None, fmt: str | None, status: str | None, out_file: str | None,
+           include_info: bool, since: int | None, deadline_days: int) -> None:
+    """Export the findings of a run (default: the latest), or with --since list what changed since an earlier run."""
+    from reports.export import FILE_NAMES, dumps, export, json_document
 
-    from reports.json import build_report, write_report
-
+    if fmt is None and since is None:
+        raise UserError("--format: give one of xlsx, csv, html, json, docx (or --since RUN to list the changes)")
     _existing_db(db_path)
     with Store(db_path) as store:
-        data = build_report(store, run_id, status=status)
-    if out_file:
-        click.echo(str(write_report(data, out_file)))
-    else:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        if fmt is None:
+            from reports.diff import compare
+            from reports.terminal import print_changes
+
+            run = store.run(run_id)
+            if run is None:
+                raise UserError(f"{db_path}: no run {run_id}" if run_id else f"{db_path}: no run yet")
+            print_changes(store, compare(store, since, run["id"]))
+            return
+        if fmt == "json" and not out_file:
+            click.echo(dumps(json_document(store, run_id, status=status, since=since)))
+            return
+        try:
+            written = export(store, fmt, out_file or FILE_NAMES[fmt], run_id=run_id, status=status,
+                             include_info=include_info, since=since, deadline_days=deadline_days)
+        except OSError as error:
+            raise UserError(f"--out: cannot write {out_file or FILE_NAMES[fmt]} ({error.strerror or error})") from None
+    click.echo(str(written))
 
 
 @main.command("annual-report-draft")
@@ -286,9 +308,10 @@ def findings(db_path: str, check_id: str | None, status: str | None, severity: s
                 if (not check_id or f["check_id"] == check_id) and (not severity or f["severity"] == severity)]
     if not rows:
         click.echo("no findings", err=True)
-    for row in rows:
-        click.echo(f"{row['id'][:12]}  {row['severity']:<8} {row['status']:<7} {row['check_id']:<24} "
-                   f"{row['title'] or ''}  {row['subject']}")
+        return
+    from reports.terminal import print_findings
+
+    print_findings(rows)
 
 
 def _existing_db(db_path: str) -> None:

@@ -10,7 +10,6 @@ import click
 from checks import summary
 from govinspect.findings import PassResult
 from govinspect.store import Store
-from reports.json import build_report, write_report
 
 
 def run_figures(store: Store, run_id: int) -> dict:
@@ -27,7 +26,10 @@ def run_figures(store: Store, run_id: int) -> dict:
 
 
 def write_reports(store: Store, run_id: int, out_dir: Path) -> list[Path]:
-    return [write_report(build_report(store, run_id), out_dir / "report.json")]
+    """Every export format into `out_dir`: report.json, rectification.xlsx and .csv, report.html, self-inspection.docx."""
+    from reports.export import write_all
+
+    return write_all(store, run_id, out_dir)
 
 
 def findings_lines(store: Store, run_id: int, result: PassResult | None = None) -> list[str]:

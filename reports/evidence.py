@@ -8,11 +8,15 @@ LABELS = {
     "published": "发布日期", "deadline": "期限", "days_late": "逾期天数", "undated": "未标日期条数",
     "items": "条数", "year": "年度", "category": "栏目类别", "document_date": "成文日期",
     "working_days": "工作日数", "limit_working_days": "时限（工作日）", "asked": "提交日期", "due": "应答复日期",
-    "waited_days": "已等待天数", "footer": "底部标注", "meta": "网页标签", "rule": "依据", "status": "状态",
+    "waited_days": "已等待天数", "max_months": "时限（月）", "footer": "底部标注", "meta": "网页标签", "rule": "依据", "status": "状态",
     "title": "页面标题", "named": "解读所指文件", "linked_title": "所链文件", "document_published": "文件发布日期",
     "interpretation_published": "解读发布日期", "newest_year": "最新年报年度", "text_chars": "正文字数",
     "list_date": "列表日期", "address_kind": "地址类型", "format": "格式依据", "distinct": "不同号码数",
 }
+CATEGORIES = {"dynamic": "动态要闻", "notice": "通知公告", "policy": "政策文件", "interpretation": "政策解读",
+              "annual_report": "信息公开年报", "budget": "预决算", "personnel": "人事信息", "planning": "规划计划",
+              "audit_result": "审计结果公告", "pre_audit": "审前公示", "institution": "机构职能",
+              "guide": "信息公开指南", "interaction": "互动交流", "other": "其他"}
 VALUES = {"page": "页面", "image": "图片", "attachment": "附件", "external": "外部链接", "resource": "资源",
           "private": "内网", "loopback": "本机", True: "是", False: "否"}
 # Bookkeeping of the checks, not facts about the page: the JSON export keeps them.
@@ -59,7 +63,7 @@ def evidence_line(evidence: dict) -> str:
     for key, value in evidence.items():
         if key in SKIPPED or value is None or value == "" or value == []:
             continue
-        shown = _value(value)
+        shown = CATEGORIES.get(value, value) if key == "category" else _value(value)
         if shown is not None and not (key.startswith("http") and shown.startswith("http")):
             parts.append(f"{LABELS.get(key, key)}：{shown}")
     return "；".join(parts)

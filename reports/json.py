@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from checks import summary
+from checks.textutil import mask_numbers
 from govinspect.store import Store
 
 SCHEMA = "govinspect.report/1"
@@ -15,7 +16,8 @@ def build_report(store: Store, run_id: int | None = None, *, status: str | None 
     run = store.run(run_id)
     if run is None:
         raise LookupError(f"{store.path}: no run {run_id}" if run_id else f"{store.path}: no run yet")
-    findings = [f for f in store.findings(run["site_id"], status=status) if _seen_by(store, f, run["id"])]
+    seen = _seen_by(store, run["id"])
+    findings = [f for f in store.findings(run["site_id"], status=status) if f["id"] in seen]
     runs_by_id = {r["id"]: r for r in store.runs(run["site_id"])}
     return {
         "schema": SCHEMA,
@@ -33,12 +35,11 @@ def build_report(store: Store, run_id: int | None = None, *, status: str | None 
     }
 
 
-def _seen_by(store: Store, finding: dict, run_id: int) -> bool:
+def _seen_by(store: Store, run_id: int) -> set[str]:
     """A run's report lists what that run saw, plus what it closed (fixed) so the list shows the progress."""
-    if finding["fixed_run"] == run_id:
-        return True
-    return bool(store.db.execute("select 1 from finding_runs where finding_id = ? and run_id = ?",
-                                 [finding["id"], run_id]).fetchone())
+    return {row[0] for row in store.db.execute(
+        "select finding_id from finding_runs where run_id = ? union select id from findings where fixed_run = ?",
+        [run_id, run_id])}
 
 
 def _finding(finding: dict, runs_by_id: dict) -> dict:
@@ -46,13 +47,25 @@ def _finding(finding: dict, runs_by_id: dict) -> dict:
         run = runs_by_id.get(run_id)
         return run["started_at"] if run else None
 
+    # Personal numbers masked again, whatever a check let through: URLs stay as they are, to stay usable.
     return {
         "id": finding["id"], "check": finding["check_id"], "title": finding["title"],
         "severity": finding["severity"], "status": finding["status"], "url": finding["subject"],
-        "pages": finding["pages"], "column": finding["column_name"], "message": finding["message"],
-        "evidence": finding["evidence"], "first_seen": started(finding["first_seen_run"]),
+        "pages": finding["pages"], "column": finding["column_name"], "message": _masked(finding["message"]),
+        "evidence": _masked(finding["evidence"]), "first_seen": started(finding["first_seen_run"]),
         "last_seen": started(finding["last_seen_run"]),
     }
+
+
+def _masked(value):
+    """Strings (not URLs) with every ID-, card- or mobile-shaped number masked, through lists and dicts."""
+    if isinstance(value, str):
+        return value if value.startswith(("http://", "https://")) else mask_numbers(value)
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    return value
 
 
 def write_report(report: dict, path: str | Path) -> Path:

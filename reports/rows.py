@@ -18,6 +18,7 @@ HEADERS = ["序号", "问题类别", "检查项", "严重程度", "所属栏目"
            "出现页面", "首次发现", "最近发现", "状态", "整改时限", "整改责任人", "备注"]
 SEVERITY_ZH = {"critical": "严重", "major": "重要", "minor": "一般", "info": "提示"}
 STATUS_ZH = {"open": "待整改", "fixed": "已整改", "ignored": "已忽略"}
+RUN_STATUS_ZH = {"completed": "已完成", "interrupted": "中途停止，结果不完整", "failed": "失败", "running": "进行中"}
 CHANGE_ZH = {"new": "新发现", "fixed": "已整改", "open": "仍未整改"}
 SEVERITY_ORDER = list(SEVERITY_ZH)
 STATUS_ORDER = list(STATUS_ZH)

@@ -197,3 +197,21 @@ def test_a_large_dictionary_matches_with_every_character():
     assert matcher.units
     text = "，".join(e.wrong for e in entries("confusions.txt"))
     assert [m.wrong for m in matcher.find(text)] == [e.wrong for e in entries("confusions.txt")]
+
+
+@pytest.mark.parametrize("name", PAIRS)
+def test_no_wrong_form_arises_between_real_words(name):
+    """Two million characters of random sequences of real words (pypinyin's phrase list): a wrong form made of
+    the end of one word and the start of the next (南迁 + 徒托空言 → 迁徒) would be found here."""
+    import random
+
+    from pypinyin.phrases_dict import phrases_dict
+
+    words = sorted(w for w in phrases_dict if len(w) <= 4)
+    rng = random.Random(4)
+    matcher = load_matcher([shipped(name)])
+    found = []
+    for _ in range(8):
+        text = "".join(rng.choice(words) for _ in range(80_000))
+        found += [text[max(0, m.start - 5):m.end + 5] for m in matcher.find(text)]
+    assert found == []

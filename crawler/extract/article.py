@@ -223,7 +223,8 @@ def read_related(root, base: str, chrome: list | None = None) -> list[ListEntry]
     if not any(w in whole_text for w in _RELATED_WORDS):
         return list(found.values())  # no label anywhere: no anchor can be one of these links
     menus: set = set()
-    for el in chrome_elements(root) if chrome is None else chrome:
+    # Breadcrumbs name the column (…> 政策解读): their links are the site's chain, not a related document.
+    for el in [*(chrome_elements(root) if chrome is None else chrome), *_crumb_candidates(root)]:
         menus.update(el.iter("a"))
     for a in root.iter("a"):
         if a in menus or a.getparent() is None or not a.get("href"):

@@ -61,7 +61,7 @@ def run_demo(out_dir: Path, *, as_of: str, keep_serving: bool = False) -> dict:
         registry = load_registry()
         with Store(db_path) as store:
             result = run_checks(store, run_id, config, registry=registry)
-            write_reports(store, run_id, out_dir)
+            written = write_reports(store, run_id, out_dir)
             print_summary(store, run_id, result)
             comparison = compare_with_site(store, run_id, server.site)
             ran = [check.id for check in registry if check.id not in result.failed]
@@ -69,7 +69,8 @@ def run_demo(out_dir: Path, *, as_of: str, keep_serving: bool = False) -> dict:
         click.echo(f"  sample site truth: {comparison['columns_found']}/{comparison['columns_expected']} columns, "
                    f"{comparison['items_found']}/{comparison['items_expected']} items found")
         click.echo(score_line(comparison["planted"]))
-        click.echo(f"  written to {out_dir}/ (govinspect.db, report.json, sample-site.json)")
+        names = ", ".join(["govinspect.db", *(path.name for path in written), "sample-site.json"])
+        click.echo(f"  written to {out_dir}/ ({names})")
         if keep_serving:
             click.echo(f"serving the sample site at {server.base_url} (Ctrl-C to stop)", err=True)
             try:

@@ -1,0 +1,68 @@
+"""Progress of long operations: a live rich bar on a terminal, plain log lines when stderr is a file or a pipe."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+log = logging.getLogger("govinspect.progress")
+EVERY_SECONDS = float(os.environ.get("GOVINSPECT_PROGRESS_SECONDS", "10"))
+
+
+def on_terminal() -> bool:
+    """A person watching: stderr is a terminal that can redraw a line."""
+    return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+
+
+@contextmanager
+def progress(label: str, total: int | None = None, *, unit: str = "", quiet: bool = False
+             ) -> Iterator[Callable[[int], None]]:
+    """Yields `advance(n=1)`. On a terminal a bar (a counter when `total` is unknown); otherwise a log line
+    every EVERY_SECONDS and one at the end. `quiet`: no plain lines, for work that already logs its own."""
+    if on_terminal():
+        with _rich(label, total, unit) as advance:
+            yield advance
+        return
+    done, started = 0, time.monotonic()
+    last = started
+
+    def advance(n: int = 1) -> None:
+        nonlocal done, last
+        done += n
+        now = time.monotonic()
+        if not quiet and now - last >= EVERY_SECONDS:
+            last = now
+            log.info("%s: %d%s%s", label, done, f"/{total}" if total else "", f" {unit}" if unit else "")
+
+    yield advance
+    if not quiet:
+        log.info("%s: %d%s in %.1f s", label, done, f" {unit}" if unit else "", time.monotonic() - started)
+
+
+@contextmanager
+def _rich(label: str, total: int | None, unit: str) -> Iterator[Callable[[int], None]]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    columns += [BarColumn(), MofNCompleteColumn()] if total else [TextColumn("{task.completed} " + unit)]
+    bar = Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+    original = sys.stderr
+    with bar:
+        # Log handlers hold the stderr they were made with, and Progress replaced sys.stderr by a proxy that
+        # prints above the bar: point the handlers at it, or each log line would break the bar.
+        handlers = [h for h in logging.getLogger().handlers
+                    if isinstance(h, logging.StreamHandler) and h.stream in (sys.__stderr__, original)]
+        previous = [h.stream for h in handlers]
+        for handler in handlers:
+            handler.setStream(sys.stderr)
+        task = bar.add_task(label, total=total)
+        try:
+            yield lambda n=1: bar.advance(task, n)
+        finally:
+            for handler, stream in zip(handlers, previous):
+                handler.setStream(stream)

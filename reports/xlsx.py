@@ -1,0 +1,139 @@
+"""The rectification list as an Excel workbook: a summary sheet, then the list staff work from (openpyxl, write-only)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from govinspect.progress import progress
+from reports.cells import text_cell, web_link
+from reports.rows import HEADERS, RUN_STATUS_ZH, SEVERITY_ORDER, SEVERITY_ZH, STATUS_ZH, Rectification
+
+WIDTHS = [6, 14, 18, 8, 14, 30, 42, 50, 50, 42, 16, 16, 9, 12, 12, 24]
+WRAPPED = {"页面标题", "问题描述", "证据", "出现页面", "备注", "所属栏目", "检查项"}
+LINKED = {"问题页面/链接": 6, "出现页面": 9}
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+SEVERITY_FILL = {"critical": PatternFill("solid", fgColor="F8CBAD"), "major": PatternFill("solid", fgColor="FFE699")}
+THIN = Side(style="thin", color="BFBFBF")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+TOP = Alignment(vertical="top")
+WRAP = Alignment(vertical="top", wrap_text=True)
+BOLD = Font(bold=True)
+LINK = Font(color="0563C1", underline="single")
+
+
+def write_xlsx(report: Rectification, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write-only: rows stream to the file, so 100,000 findings do not sit in memory as cell objects.
+    book = Workbook(write_only=True)
+    _summary_sheet(book, report)
+    sheet = book.create_sheet("整改清单")
+    sheet.freeze_panes = "B2"
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    last_row = len(report.rows) + 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{last_row}"
+    status_col = get_column_letter(HEADERS.index("状态") + 1)
+    # A drop-down on 状态 so that staff record their progress in the sheet itself.
+    choice = DataValidation(type="list", formula1='"' + ",".join(STATUS_ZH.values()) + '"', allow_blank=True)
+    choice.add(f"{status_col}2:{status_col}{max(last_row, 2)}")
+    sheet.data_validations.append(choice)
+    sheet.append([_cell(sheet, name, font=BOLD, fill=HEADER_FILL, align=WRAP) for name in HEADERS])
+    wrapped = [name in WRAPPED for name in HEADERS]
+    severity_at = HEADERS.index("严重程度")
+    with progress(f"xlsx {path.name}", len(report.rows), unit="findings") as advance:
+        for number, row in enumerate(report.rows, start=1):
+            values = row.values(number)
+            cells = [_cell(sheet, value, align=WRAP if wrapped[i] else TOP) for i, value in enumerate(values)]
+            for name, at in LINKED.items():
+                target = web_link(row.url if name == "问题页面/链接" else (row.pages[0] if row.pages else None))
+                if target:
+                    cells[at].hyperlink = target
+                    cells[at].font = LINK
+            if row.severity in SEVERITY_FILL:
+                cells[severity_at].fill = SEVERITY_FILL[row.severity]
+            sheet.append(cells)
+            advance(1)
+    book.save(path)
+    return path
+
+
+def _cell(sheet, value, *, font=None, fill=None, align=None, number_format=None) -> WriteOnlyCell:
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell = WriteOnlyCell(sheet, value=value)
+    else:
+        cell = WriteOnlyCell(sheet, value=text_cell(value) if value is not None else None)
+        if cell.value is not None:
+            cell.data_type = "s"  # never "f": openpyxl would store a text beginning with "=" as a formula
+    if number_format:
+        cell.number_format = number_format
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    if align:
+        cell.alignment = align
+    cell.border = GRID
+    return cell
+
+
+def _summary_sheet(book: Workbook, report: Rectification) -> None:
+    """概况: the run, the veto cases, open findings by category and severity, and what changed since last time."""
+    sheet = book.create_sheet("概况")
+    for letter, width in zip("ABCDEFG", (28, 12, 12, 12, 12, 12, 50)):
+        sheet.column_dimensions[letter].width = width
+    run = report.run
+
+    def line(*values, bold=False):
+        sheet.append([_cell(sheet, v, font=BOLD if bold else None) if v is not None else None for v in values])
+
+    line(report.title, bold=True)
+    line("网站", report.site["name"])
+    line("网址", report.site["base_url"])
+    line("检查批次", f"第 {run['id']} 次（{'全量' if run['mode'] == 'full' else '增量'}，{RUN_STATUS_ZH.get(run['status'], run['status'])}）")
+    line("检查日期", report.day)
+    line("整改时限", report.deadline, None, None, None, None, report.calendar_note)
+    line()
+    line("单项否决指标", "是否触发", "数量", "阈值", None, None, "说明", bold=True)
+    for case in report.veto:
+        rule = next((r["rule"] for r in case.get("rules", []) if r["count"] == case["count"]), "")
+        line(case["indicator"], "触发" if case["triggered"] else "未触发", case["count"], case["threshold"], None,
+             None, "；".join(x for x in (rule, case.get("note", "")) if x))
+    if not report.veto:
+        line("（无可判断的单项否决指标）")
+    line()
+    shown = [s for s in SEVERITY_ORDER if s != "info" or report.include_info]
+    line("待整改问题（按类别和严重程度）", *[SEVERITY_ZH[s] for s in shown], "合计", bold=True)
+    totals = dict.fromkeys(shown, 0)
+    for category, counts in report.counts.items():
+        line(category, *[counts.get(s, 0) for s in shown], sum(counts.get(s, 0) for s in shown))
+        for s in shown:
+            totals[s] += counts.get(s, 0)
+    line("合计", *totals.values(), sum(totals.values()), bold=True)
+    if report.info_left_out:
+        line(f"另有 {report.info_left_out} 条“提示”类问题（无法核验，需人工查看）未列入整改清单，"
+             "可用 --include-info 列出")
+    line()
+    changes = report.changes
+    base = f"第 {changes.since} 次检查" if changes.since else "上次检查"
+    line(f"与{base}相比", "数量", bold=True)
+    if changes.since is None:
+        line("（本站首次检查，无可比较的批次）")
+    else:
+        line("新发现", len(changes.new))
+        line("已整改", len(changes.fixed))
+        line("仍未整改", len(changes.still_open))
+

@@ -202,12 +202,16 @@ class Store:
             self._upsert_grouped("targets", [dict(target, run_id=run_id) for target in targets])
 
     def _upsert_grouped(self, table: str, rows: list[dict]) -> None:
-        """upsert_all wants rows of one shape: group them by their keys, keep their order within a group."""
+        """Insert or update by (run_id, url), one executemany per row shape: the crawl's hottest write."""
         groups: dict[tuple, list[dict]] = {}
         for row in rows:
             groups.setdefault(tuple(sorted(row)), []).append(row)
-        for group in groups.values():
-            self.db[table].upsert_all(group, pk=("run_id", "url"), batch_size=200)
+        for keys, group in groups.items():
+            updates = ", ".join(f"[{k}] = excluded.[{k}]" for k in keys if k not in ("run_id", "url"))
+            sql = (f"insert into [{table}] ({', '.join(f'[{k}]' for k in keys)}) "
+                   f"values ({', '.join('?' for _ in keys)}) on conflict (run_id, url) do "
+                   + (f"update set {updates}" if updates else "nothing"))
+            self.db.conn.executemany(sql, [tuple(row[k] for k in keys) for row in group])
 
     def upsert_column(self, run_id: int, column: dict) -> int:
         key = (run_id, column["url"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import date, datetime
 from pathlib import Path
 
@@ -56,38 +57,52 @@ def write_xlsx(report: Rectification, path: str | Path) -> Path:
                 target = web_link(row.url if name == "问题页面/链接" else (row.pages[0] if row.pages else None))
                 if target:
                     cells[at].hyperlink = target
-                    cells[at].font = LINK
+                    _restyle(sheet, cells[at], font=LINK, align=WRAP if wrapped[at] else TOP)
             if row.severity in SEVERITY_FILL:
-                cells[severity_at].fill = SEVERITY_FILL[row.severity]
+                _restyle(sheet, cells[severity_at], fill=SEVERITY_FILL[row.severity], align=TOP)
             sheet.append(cells)
             advance(1)
     book.save(path)
     return path
 
 
-def _cell(sheet, value, *, font=None, fill=None, align=None, number_format=None) -> WriteOnlyCell:
+def _style(sheet, font, fill, align, number_format):
+    """The style array of one combination, made once per workbook (its indexes are the workbook's own):
+    openpyxl hashes every style object again on each assignment, the slowest part of writing a big sheet."""
+    book = sheet.parent
+    if not hasattr(book, "_report_styles"):
+        book._report_styles = {}
+    cache = book._report_styles
+    key = (id(font), id(fill), id(align), number_format)
+    if key not in cache:
+        template = WriteOnlyCell(sheet)
+        template.border = GRID
+        for name, value in (("font", font), ("fill", fill), ("alignment", align), ("number_format", number_format)):
+            if value is not None:
+                setattr(template, name, value)
+        cache[key] = template._style
+    return copy(cache[key])
+
+
+def _cell(sheet, value, *, font=None, fill=None, align=None) -> WriteOnlyCell:
+    number_format = None
     if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd hh:mm"
+        number_format = "yyyy-mm-dd hh:mm"
     elif isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        cell = WriteOnlyCell(sheet, value=value)
-    else:
-        cell = WriteOnlyCell(sheet, value=text_cell(value) if value is not None else None)
-        if cell.value is not None:
-            cell.data_type = "s"  # never "f": openpyxl would store a text beginning with "=" as a formula
-    if number_format:
-        cell.number_format = number_format
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-    if align:
-        cell.alignment = align
-    cell.border = GRID
+        number_format = "yyyy-mm-dd"
+    elif not isinstance(value, (int, float)) or isinstance(value, bool):
+        value = text_cell(value) if value is not None else None
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never "f": openpyxl would store a text beginning with "=" as a formula
+    cell._style = _style(sheet, font, fill, align, number_format)
     return cell
+
+
+def _restyle(sheet, cell, *, font=None, fill=None, align=None) -> None:
+    """Another look for a cell made by _cell (a link's font, a severity's fill)."""
+    number_format = cell.number_format if cell.number_format != "General" else None
+    cell._style = _style(sheet, font, fill, align, number_format)
 
 
 def _summary_sheet(book: Workbook, report: Rectification) -> None:

@@ -8,6 +8,7 @@ from checks.api import SEVERITIES, Check, CrawlView, Finding
 from checks.registry import Registry, load_registry
 from govinspect.config import SiteConfig
 from govinspect.findings import PassResult, Sighting, record_pass
+from govinspect.progress import progress
 from govinspect.store import Store
 
 log = logging.getLogger("govinspect.checks")
@@ -34,16 +35,18 @@ def run_checks(store: Store, run_id: int, config: SiteConfig | None, *, as_of: s
     # Checks judge, they never write: the connection refuses writes while they run.
     store.db.execute("PRAGMA query_only = ON")
     try:
-        for check, options in configured:
-            try:
-                found = [_sighting(check, finding) for finding in check.run(view, options) or ()]
-            except Exception as error:  # a plug-in may fail in any way; the other checks still run
-                log.error("check %s failed: %s: %s", check.id, type(error).__name__, error)
-                log.debug("check %s failed", check.id, exc_info=True)
-                failed.append(check.id)
-                continue
-            sightings += found
-            ran.append(check.id)
+        with progress("checks", len(configured), unit="checks") as advance:
+            for check, options in configured:
+                advance(1)
+                try:
+                    found = [_sighting(check, finding) for finding in check.run(view, options) or ()]
+                except Exception as error:  # a plug-in may fail in any way; the other checks still run
+                    log.error("check %s failed: %s: %s", check.id, type(error).__name__, error)
+                    log.debug("check %s failed", check.id, exc_info=True)
+                    failed.append(check.id)
+                    continue
+                sightings += found
+                ran.append(check.id)
     finally:
         store.db.execute("PRAGMA query_only = OFF")
     result = record_pass(store, run_id, sightings, ran, as_of=view.as_of.isoformat())

@@ -60,6 +60,26 @@ def _readable(row: dict) -> bool:
     return not row["error"] and (row["http_status"] or 200) < 400
 
 
+# The 信息公开 table of an article (索引号, 文件编号, 发布机构, 生成日期 …) describes it; it is not its content.
+_META_LABEL = re.compile(r"^\s*(?:索\s*引\s*号|文件编号|文\s*号|发文字号|发布机构|发文机关|生成日期|发布日期|成文日期|主题分类|"
+                         r"公开方式|公开时限|公开范围|所属机构|信息来源|有\s*效\s*性|主\s*题\s*词|体裁分类|组配分类|"
+                         r"服务对象|信息名称|名\s*称)\s*[:：]?")
+
+
+def table_text(row: dict) -> str:
+    """The cells of a page's stored tables (`pages.tables`), a row a line, the 信息公开 table left out: the text
+    of a page whose main text is only a table (a message board's record: 留言人, 留言内容, 回复内容)."""
+    from crawler.extract.tables import tables_of
+
+    lines = []
+    for grid in tables_of(row.get("tables")):
+        cells = [cell for line in grid for cell in line if cell and cell.strip()]
+        if not cells or sum(bool(_META_LABEL.match(cell)) for cell in cells) * 2 >= len(cells):
+            continue
+        lines += ["\t".join(dict.fromkeys(cell for cell in line if cell)) for line in grid]
+    return "\n".join(line for line in lines if line)
+
+
 def crawl_texts(crawl: CrawlView) -> list[Text]:
     """Every readable page of the crawl with its main text (empty ones too), then every attachment with text.
 
@@ -75,7 +95,10 @@ def crawl_texts(crawl: CrawlView) -> list[Text]:
         column = crawl.column(row["column_id"]) if row["column_id"] else None
         name = column["name"] if column else None
         columns[row["url"]] = name
-        texts.append(Text(row["url"], row["kind"], row["text"] or "", row["title"] or "", [row["url"]], name, row))
+        text = row["text"] or ""
+        if not text.strip() and row.get("tables"):
+            text = table_text(row)
+        texts.append(Text(row["url"], row["kind"], text, row["title"] or "", [row["url"]], name, row))
     for row in crawl.pages("attachment"):
         if not _readable(row) or not (row["text"] or "").strip():
             continue

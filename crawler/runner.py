@@ -5,11 +5,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
+from crawler.records import PageRecord
 from crawler.settings import crawl_settings
 from crawler.spiders.disclosure import DisclosureSpider
 from govinspect.config import SiteConfig
+from govinspect.progress import progress
 from govinspect.store import Store, StoreError
 from schedules.incremental import plan_incremental
 
@@ -30,7 +33,11 @@ def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: st
     crawler = process.create_crawler(DisclosureSpider)
     process.crawl(crawler, config=config, plan=plan)
     try:
-        process.start()
+        # The pipeline logs its own plain lines; the progress adds a live counter on a terminal only.
+        with progress(f"crawl {config.site.base_url}", unit="pages", quiet=True) as advance:
+            crawler.signals.connect(lambda item, **_: advance(1) if isinstance(item, PageRecord) else None,
+                                    signal=signals.item_scraped, weak=False)
+            process.start()
     except BaseException as error:
         with Store(db_path) as store:
             store.finish_run(run_id, "failed", error=f"{type(error).__name__}: {error}"[:500])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from govinspect.progress import progress
 from reports.cells import web_link
 from reports.rows import RUN_STATUS_ZH, SEVERITY_ORDER, SEVERITY_ZH, STATUS_ZH, Rectification
 
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
            "#bcbd22", "#393b79", "#637939"]
 CHART = {"width": 760, "height": 260, "left": 44, "right": 170, "top": 16, "bottom": 36}
@@ -18,7 +19,9 @@ CHART = {"width": 760, "height": 260, "left": 44, "right": 170, "top": 16, "bott
 
 def _environment() -> Environment:
     # Autoescape on for every template: page titles, messages and evidence are the crawled site's text.
-    env = Environment(loader=PackageLoader("reports", "templates"), autoescape=True, undefined=StrictUndefined,
+    # The folder beside this file, not PackageLoader("reports"): run as `python -m govinspect` in a folder that
+    # holds a reports/ output folder, the name `reports` resolves to that folder as a namespace package.
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["link"] = web_link
     return env

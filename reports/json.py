@@ -71,5 +71,7 @@ def _masked(value):
 def write_report(report: dict, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with path.open("w", encoding="utf-8") as out:  # streamed: no second copy of a large report as one string
+        json.dump(report, out, ensure_ascii=False, indent=2)
+        out.write("\n")
     return path

@@ -168,6 +168,16 @@ def test_title_typos_are_found_and_say_so():
     assert finding.evidence["where"] == "title" and "标题中" in finding.message
 
 
+def test_a_page_whose_text_is_a_table_is_judged_on_its_cells():
+    from checks.textutil import table_text
+
+    grids = [[["索引号: 003399012/2026-00001", "发布机构: 青山县审计局"], ["生成日期: 2026-10-11", "主题分类: 综合"]],
+             [["留言人", "王**"], ["留言内容", "请问何时公开？"], ["回复内容", "已示公开。"]]]
+    row = {"tables": json.dumps(grids, ensure_ascii=False)}
+    assert table_text(row) == "留言人\t王**\n留言内容\t请问何时公开？\n回复内容\t已示公开。"
+    assert table_text({"tables": json.dumps(grids[:1])}) == ""  # the 信息公开 table alone is no content
+
+
 def test_contexts_mask_personal_numbers():
     (finding,) = fires("text.typo", "林晓峰 11010519491231002X 13900001001 已示公开")
     assert "11010519491231002X" not in json.dumps(finding.evidence) and "13900001001" not in json.dumps(
@@ -206,7 +216,13 @@ PAGES = {
     "/news/future.html": ("关于开展质量检查的通知", ["各有关单位：现将有关事项通知如下。"], "2027-11-10"),
     "/news/deadline.html": ("关于征集审计项目建议的公告", ["征集截止时间：2026年12月5日。"], "2026-10-03"),
     "/news/att.html": ("关于印发工作要点的通知", ["现将工作要点印发给你们。"], "2026-10-02"),
+    "/news/table-only.html": ("询问审计结果何时公开", [], "2026-10-01"),
+    "/news/meta-only.html": ("县审计局开展业务培训", [], "2026-09-30"),
 }
+MESSAGE = ('<table class="lyb-table"><tr><th>留言人</th><td>王**</td></tr><tr><th>留言内容</th><td>请问审计结果何时公开？</td>'
+           '</tr><tr><th>回复内容</th><td>审计结果将在网站公布，已示公开。</td></tr></table>')
+INFO = ('<table class="xxgk"><tr><td>索引号: 003399012/2026-00001</td><td>文件编号:</td><td>发布机构: 青山县审计局</td></tr>'
+        '<tr><td>生成日期: 2026-09-30</td><td>主题分类: 综合政务</td><td>公开方式: 主动公开</td></tr></table>')
 EXPECTED = [
     ("text.typo", "/news/typo.html", True), ("text.typo", "/news/typo-title.html", True),
     ("text.typo", "/news/att.docx", True), ("text.typo", "/news/att.html", False),
@@ -219,6 +235,8 @@ EXPECTED = [
     ("text.mojibake", "/news/mojibake.html", True), ("text.mojibake", "/news/gbk.html", False),
     ("text.blank_page", "/news/blank.html", True), ("text.blank_page", "/news/blank-att.html", False),
     ("text.date", "/news/future.html", True), ("text.date", "/news/deadline.html", False),
+    ("text.blank_page", "/news/table-only.html", False), ("text.typo", "/news/table-only.html", True),
+    ("text.blank_page", "/news/meta-only.html", True),
 ]
 
 
@@ -244,6 +262,8 @@ def site(module_site_server, tmp_path_factory):
                                              '<p>附件：<a href="/news/final.pdf">部门决算.pdf</a></p>')
     routes["/news/att.html"] = article("关于印发工作要点的通知", ["现将工作要点印发给你们。"], "2026-10-02",
                                        '<p>附件：<a href="/news/att.docx">工作要点.docx</a></p>')
+    routes["/news/table-only.html"] = article("询问审计结果何时公开", [], "2026-10-01", MESSAGE)
+    routes["/news/meta-only.html"] = article("县审计局开展业务培训", [], "2026-09-30", INFO)
     routes["/news/att.docx"] = Route(_docx(["2026年工作要点", "要认真贯切落实各项决策部署。"]), headers={
         "Content-Type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"})
     routes["/news/final.pdf"] = Route(b"%PDF-1.4\n%%EOF\n", headers={"Content-Type": "application/pdf"})

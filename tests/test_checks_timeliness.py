@@ -74,6 +74,18 @@ def test_only_the_year_of_the_own_doc_number_known():
     assert not late("现将办法印发给你们。\n青山县审计局 青审〔2025〕15号", "2025-07-08")  # the same year
 
 
+@pytest.mark.parametrize("closing", ["2026年4月24日", "二〇二六年四月二十四日", "（2026年4月24日）"])
+def test_the_date_that_closes_the_document_wins_over_a_cms_date(closing):
+    """A Hanweb 生成日期 of the publication day does not hide the 成文日期 signed at the end."""
+    text = f"现将办法印发给你们。\n青山县审计局\n{closing}"
+    (finding,) = late(text, "2026-06-23", "2026-06-23")
+    assert finding.evidence["document_date"] == "2026-04-24" and finding.evidence["text"] in closing
+
+
+def test_a_date_inside_the_text_is_not_the_documents_date():
+    assert not late("会议定于2026年1月5日召开，请准时参加。\n特此通知。", "2026-06-23")
+
+
 def test_a_date_read_from_the_url_is_not_a_publication_date():
     page = {"text": "办法。", "published": "2026-06-23", "published_source": "url", "document_date": "2026-01-04"}
     assert run_check("disclosure.late", [page], as_of=AS_OF) == []

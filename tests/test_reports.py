@@ -295,3 +295,13 @@ def test_progress_on_a_terminal(audited, tmp_path):
     assert child.returncode == 0 and stdout.decode().strip().endswith("a.xlsx")
     text = drawn.decode("utf-8", "replace")
     assert "xlsx a.xlsx" in text and "findings in" not in text and "━" in text
+
+
+def test_html_export_from_a_folder_that_holds_a_reports_folder(audited, tmp_path):
+    """`python -m govinspect` puts the working folder first on sys.path: a reports/ output folder there must not
+    stand in for the package (the scheduler runs audits so, with --out reports/)."""
+    (tmp_path / "reports").mkdir()
+    result = run_cli("report", "--db", str(audited["db"]), "--format", "html", "--out", "reports/r.html",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "<title>青山县审计局网站自查整改清单" in (tmp_path / "reports" / "r.html").read_text(encoding="utf-8")

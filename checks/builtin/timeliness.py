@@ -10,6 +10,7 @@ from datetime import date
 from checks.api import Check
 from checks.textutil import crawl_texts, finding, occurrence, own_doc_numbers
 from checks.workdays import working_days_between
+from crawler.extract.dates import parse_date
 
 INDICATOR = "公开时限"
 # Dates a reader sees for a page's publication (a date read from the URL is a guess).
@@ -34,6 +35,30 @@ def _shown_date(text: str, day: date) -> tuple[int, int] | None:
     return best
 
 
+# 成文日期 closes a document, alone on its line (in brackets or not), in digits or in Chinese numerals.
+_SIGNED = re.compile(r"^[（(]?\s*((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+                     r"|[〇○零一二三四五六七八九]{4}\s*年\s*[〇○零一二三四五六七八九十]{1,3}\s*月\s*[〇○零一二三四五六七八九十]{1,3}\s*日)"
+                     r"\s*[）)]?$")
+
+
+def signed_date(text: str) -> tuple[date, tuple[int, int]] | None:
+    """The date that closes the document (one of its last five lines) and where it is written."""
+    end = len(text)
+    for _ in range(5):
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        found = _SIGNED.match(line.strip())
+        if found:
+            day = parse_date(found.group(1))
+            if day:
+                at = start + line.index(found.group(1))
+                return date.fromisoformat(day), (at, at + len(found.group(1)))
+        if start == 0:
+            return None
+        end = start - 1
+    return None
+
+
 class DisclosureLate(Check):
     id = "disclosure.late"
     title = "主动公开超期"
@@ -49,7 +74,10 @@ class DisclosureLate(Check):
                 continue
             published = date.fromisoformat(row["published"])
             made, basis, span = None, None, None
-            if row.get("document_date"):
+            signed = signed_date(source.text)
+            if signed:
+                made, basis, span = signed[0], "成文日期", signed[1]
+            elif row.get("document_date"):  # a 成文日期 / 生成日期 label the crawler read on the page
                 made, basis = date.fromisoformat(row["document_date"]), "成文日期"
                 span = _shown_date(source.text, made)
             else:

@@ -11,10 +11,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
-from pypinyin import Style, lazy_pinyin
-from pypinyin.contrib.tone_convert import to_normal
-from pypinyin.pinyin_dict import pinyin_dict
-
 from checks.api import Check, CrawlView
 from checks.dictionaries import (Entry, Matcher, dictionary_paths, file_key, load_matcher, read_dictionary,
                                  shipped, versions)
@@ -127,6 +123,9 @@ def _split(field: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def _homophones() -> dict[str, frozenset[str]]:
     """Toneless pinyin → the common characters (GB2312 level 1) read so."""
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
     out: dict[str, set[str]] = {}
     for code, readings in pinyin_dict.items():
         char = chr(code)
@@ -172,6 +171,8 @@ def leader_index(paths: list, whitelist: list[str]) -> LeaderIndex:
         return _LEADERS[key]
     leaders = {e.wrong: Leader(e.wrong, _split(e.right or ""), _split(e.fields[0]) if e.fields else ())
                for d in (read_dictionary(p) for p in paths) for e in d.entries}
+    from pypinyin import Style, lazy_pinyin  # imported when first needed: it takes a sixth of a second
+
     shapes, homophones = _shapes(shapes_file), _homophones()
     variants: dict[str, list[tuple[Leader, str]]] = {}
     for leader in leaders.values():

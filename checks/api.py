@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -26,7 +27,7 @@ class Finding:
     severity: str | None = None  # None: the check's default
 
 
-class Check:
+class Check(abc.ABC):
     """A plug-in that judges one stored crawl. Set the class attributes, implement `run`; never fetch, never write.
 
     `options` maps each option's name to its default; the site configuration may override them under
@@ -41,8 +42,9 @@ class Check:
     options: ClassVar[dict[str, Any]] = {}
     path_options: ClassVar[tuple[str, ...]] = ()
 
+    @abc.abstractmethod
     def run(self, crawl: CrawlView, options: dict[str, Any]) -> Iterable[Finding]:
-        raise NotImplementedError
+        """Yield the findings of one stored run."""
 
 
 @dataclass(frozen=True)

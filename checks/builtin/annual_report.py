@@ -8,6 +8,7 @@ for 2021 and later: the format dates from September 2021, and the fee statement 
 
 from __future__ import annotations
 
+import abc
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -210,8 +211,9 @@ class _Format(Check):
             if report.in_format and report.source is not None:
                 yield from self.judge(report)
 
+    @abc.abstractmethod
     def judge(self, report: Report):
-        raise NotImplementedError
+        """The findings about one report."""
 
 
 class AnnualReportStructure(_Format):

@@ -9,6 +9,7 @@ UCAP 关联稿件 links, or a link whose text is the document's name), else by t
 
 from __future__ import annotations
 
+import abc
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -233,8 +234,9 @@ class _Interpretation(Check):
             return []
         return self.judge(*found, options)
 
+    @abc.abstractmethod
     def judge(self, graph, pairs, mismatches, dead, options):
-        raise NotImplementedError
+        """The findings of one of the five checks, from the shared reading of the crawl."""
 
 
 def _column(graph: Graph, page: dict | None) -> str | None:

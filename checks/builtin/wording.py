@@ -7,6 +7,7 @@ main text and title of every page and the text of every attachment. A site adds 
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -43,8 +44,9 @@ class TextDictionaryCheck(Check):
     def matcher(self, options) -> Matcher:
         return load_matcher(self.paths(options), options.get("whitelist", []), [shipped(WHITELIST)])
 
+    @abc.abstractmethod
     def message(self, source: Text, where: str, entry: Entry) -> str:
-        raise NotImplementedError
+        """The finding's message for one dictionary entry found in `source`."""
 
     def run(self, crawl, options):
         matcher = self.matcher(options)

@@ -40,10 +40,15 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def clean_url(url: str) -> str:
+    """A URL without its fragment: the page it names, the key pages and link targets are stored under."""
+    return urldefrag(url)[0]
+
+
 def requested_url(response) -> str:
     """The URL that was asked for: pages and link targets are known by it, whatever redirects followed."""
     redirects = response.meta.get("redirect_urls") or []
-    return urldefrag(redirects[0] if redirects else response.url)[0]
+    return clean_url(redirects[0] if redirects else response.url)
 
 
 def page_row(response, kind: str, depth: int | None) -> dict[str, Any]:
@@ -63,7 +68,7 @@ def page_row(response, kind: str, depth: int | None) -> dict[str, Any]:
 def target_row(url: str, verdict: str, reason: str | None = None, response=None) -> dict[str, Any]:
     row = {"url": url, "verdict": verdict, "reason": reason, "checked_at": now()}
     if response is not None:
-        final = urldefrag(response.url)[0]
+        final = clean_url(response.url)
         row.update(http_status=response.status, elapsed=response.meta.get("download_latency"),
                    final_url=final if final != url else None)
     return row

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -18,8 +18,8 @@ from crawler.extract.links import extract_links, is_attachment
 from crawler.extract.tables import read_tables
 from crawler.items import Link, Page, PageRequest
 from crawler.traps import TrapGuard, without_session
-from crawler.records import (ColumnRecord, EntriesRecord, PageRecord, TargetRecord, link_row, page_row,
-                             requested_url, target_row)
+from crawler.records import (ColumnRecord, EntriesRecord, PageRecord, TargetRecord, clean_url, link_row,
+                             page_row, requested_url, target_row)
 from crawler.verify import classify, failure_verdict, probe_url
 from govinspect.config import SiteConfig
 
@@ -27,10 +27,6 @@ from govinspect.config import SiteConfig
 NOT_PAGES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".css", ".js", ".mp4", ".mp3",
              ".flv", ".swf", ".apk", ".exe", ".7z", ".ppt", ".pptx", ".csv")
 PAGE_KINDS = ("home", "column", "list", "article", "page", "attachment")
-
-
-def clean_url(url: str) -> str:
-    return urldefrag(url)[0]
 
 
 class DisclosureSpider(scrapy.Spider):

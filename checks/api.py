@@ -27,6 +27,13 @@ class Finding:
     severity: str | None = None  # None: the check's default
 
 
+class CheckSkipped(Exception):
+    """Raised by a check that cannot judge this run (a missing optional model, no data): the reason is recorded.
+
+    The run's check results list the check as skipped with this reason, and its earlier findings keep their status.
+    """
+
+
 class Check(abc.ABC):
     """A plug-in that judges one stored crawl. Set the class attributes, implement `run`; never fetch, never write.
 
@@ -76,6 +83,16 @@ class CrawlView:
         day = as_of or run["as_of"]
         self.as_of = date.fromisoformat(day) if day else datetime.now(ZoneInfo(self.site.timezone)).date()
         self._columns: list[dict] | None = None
+        self.limitations: dict[str, list[str]] = {}
+        self.current_check: str | None = None
+
+    def limitation(self, reason: str) -> None:
+        """Say that the running check judged only part of what it could (e.g. an optional model is missing).
+
+        The run's check results record the reason beside the check (status `partial`), so no report shows a
+        check that did less as if it did everything.
+        """
+        self.limitations.setdefault(self.current_check or "", []).append(reason)
 
     # pages -------------------------------------------------------------------
 

@@ -48,6 +48,8 @@ class Check(abc.ABC):
     severity: ClassVar[str] = "major"
     options: ClassVar[dict[str, Any]] = {}
     path_options: ClassVar[tuple[str, ...]] = ()
+    # A run that could not open the site saw nothing to judge; only checks of the outage itself run over it.
+    judges_failed_runs: ClassVar[bool] = False
 
     @abc.abstractmethod
     def run(self, crawl: CrawlView, options: dict[str, Any]) -> Iterable[Finding]:
@@ -93,6 +95,11 @@ class CrawlView:
         check that did less as if it did everything.
         """
         self.limitations.setdefault(self.current_check or "", []).append(reason)
+
+    @property
+    def health(self) -> str:
+        """ok, degraded, failed or interrupted: what the crawl could see (govinspect/health.py)."""
+        return self._store.health(self.run_id)[0]
 
     # pages -------------------------------------------------------------------
 

@@ -70,6 +70,9 @@ class PatientRetryMiddleware(RetryMiddleware):
         return None
 
 
+PAUSED_HOSTS = "govinspect/paused_hosts"  # the crawl stat that run health reads
+
+
 class HostGuardMiddleware:
     """Watches each host's last answers; a spike of refusals first slows the host down, then pauses it.
 
@@ -118,6 +121,7 @@ class HostGuardMiddleware:
         state = self.state.get(host, "normal")
         if ratio > self.pause_ratio and state != "paused":
             self.state[host] = "paused"
+            self.crawler.stats.set_value(PAUSED_HOSTS, sorted(h for h, st in self.state.items() if st == "paused"))
             log.warning("%s: %.0f%% of the last %d answers were refusals: pausing this host", host, ratio * 100,
                         len(answers))
         elif ratio > self.slow_ratio and state == "normal":

@@ -6,11 +6,14 @@ import asyncio
 import logging
 import sqlite3
 import time
+from datetime import datetime, timezone
 
 from scrapy import signals
 
 from crawler.records import ColumnRecord, EntriesRecord, PageRecord, TargetRecord
+from crawler.middlewares import PAUSED_HOSTS
 from crawler.verify import mark_soft404
+from govinspect.health import assess_crawl, homepage_failure
 from govinspect.store import Store
 from schedules.incremental import carry_forward
 
@@ -79,6 +82,17 @@ class StorePipeline:
         self.pending_count = 0
         self.last_flush = time.monotonic()
 
+    def _record_outage(self) -> None:
+        """The audit could not open the homepage: that is an availability observation like a probe's."""
+        run = self.store.run(self.run_id)
+        home = next(self.store.db.query("select * from pages where run_id = ? and kind = 'home' order by id limit 1",
+                                        [self.run_id]), None)
+        self.store.add_probe(run["site_id"], {
+            "url": run["base_url"], "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "http_status": home and home["http_status"], "elapsed": home and home["elapsed"], "ok": 0,
+            "error": homepage_failure(self.store, self.run_id),
+            "limit_seconds": self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"), "source": "audit"})
+
     def close_spider(self):
         self.flush()
 
@@ -88,7 +102,8 @@ class StorePipeline:
             self.store.close()
             return  # the run stays `running`; the next command finds its process gone and marks it interrupted
         status = "interrupted" if reason in INTERRUPTED_REASONS else "completed"
-        if getattr(spider, "plan", None) and status == "completed":
+        # A run that could not open the homepage saw nothing: carrying the last run forward would pass it off as seen.
+        if getattr(spider, "plan", None) and status == "completed" and not homepage_failure(self.store, self.run_id):
             carried = carry_forward(self.store, spider.plan, self.run_id)
             log.info("incremental: %d unchanged pages carried forward from run %d", carried, spider.plan.base_run)
         self.store.finalize_crawl(self.run_id)
@@ -100,5 +115,9 @@ class StorePipeline:
             caps=dict(getattr(spider, "caps", {})),
             error=None if status == "completed" else f"crawl stopped early ({reason})",
         )
+        health, reasons = assess_crawl(self.store, self.run_id, self.crawler.stats.get_value(PAUSED_HOSTS, []))
+        self.store.set_health(self.run_id, health, reasons)
+        if health == "failed":
+            self._record_outage()
         log.info("crawl %s: %d pages stored", status, self.pages_seen)
         self.store.close()

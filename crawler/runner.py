@@ -40,7 +40,12 @@ def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: st
             process.start()
     except BaseException as error:
         with Store(db_path) as store:
-            store.finish_run(run_id, "failed", error=f"{type(error).__name__}: {error}"[:500])
+            if isinstance(error, KeyboardInterrupt):  # a second Ctrl-C: Scrapy gave up its orderly close
+                store.finish_run(run_id, "interrupted", error="crawl stopped early (a second interrupt)")
+                store.set_health(run_id, "interrupted", ["检查被强行中止，结果不完整"])
+            else:
+                store.finish_run(run_id, "failed", error=f"{type(error).__name__}: {error}"[:500])
+                store.set_health(run_id, "failed", [f"抓取程序出错：{type(error).__name__}"])
         raise
     error = crawler.stats.get_value("govinspect/store_error")
     if error:
@@ -50,4 +55,5 @@ def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: st
         if run["status"] == "running":
             # The spider never opened (e.g. a start-up error Scrapy logged): nothing was crawled.
             store.finish_run(run_id, "failed", error="the crawler did not start; see the log above")
+            store.set_health(run_id, "failed", ["抓取程序未能启动（见日志）"])
     return run_id

@@ -42,6 +42,10 @@ class Commands(click.Group):
         except sqlite3.Error as error:
             # A full disk or a damaged file while writing: each write is one transaction, so nothing is half done.
             raise UserError(f"cannot write to the database ({error})") from None
+        except KeyboardInterrupt:
+            # Every write is one transaction and a killed run is marked interrupted: nothing to clean up.
+            click.echo("已中止（Ctrl-C）：已完成的部分已保存", err=True)
+            ctx.exit(130)
 
 
 def _as_of(value: str | None, config: SiteConfig | None = None) -> str:
@@ -122,6 +126,9 @@ def crawl(config_path: str, db_path: str, full: bool, as_of: str | None) -> None
 
     run_id = run_crawl(config, db_path, mode="full" if full else "incremental", as_of=_as_of(as_of, config))
     click.echo(run_id)
+    with Store(db_path) as store:
+        code = _health_exit(store, run_id)
+    click.get_current_context().exit(code)
 
 
 @main.command()
@@ -143,14 +150,23 @@ def audit(config_path: str, db_path: str, out_dir: str, full: bool, as_of: str |
     registry = load_registry()
     registry.configure(config)  # a mistake in [checks] is reported before the crawl, not after it
     Store(db_path).close()
+    _writable_folder(out_dir)  # before hours of crawling, not after
     run_id = run_crawl(config, db_path, mode="full" if full else "incremental", as_of=_as_of(as_of, config))
     with Store(db_path) as store:
         result = run_checks(store, run_id, config, registry=registry)
-        write_reports(store, run_id, Path(out_dir))
+        try:
+            written = write_reports(store, run_id, Path(out_dir))
+        except OSError as error:
+            raise UserError(f"--out: cannot write into {out_dir} ({error.strerror or error}); "
+                            f"the run is stored: `govinspect report --run {run_id}` writes it later") from None
         print_summary(store, run_id, result)
-        if fail_on and any(f["status"] == "open" and SEVERITIES.index(f["seen_severity"]) <= SEVERITIES.index(fail_on)
-                           for f in seen(store, run_id)):
-            click.get_current_context().exit(1)
+        click.echo(f"  报告：{', '.join(str(path) for path in written)}")
+        code = _health_exit(store, run_id)
+        if code == 0 and fail_on and any(
+                f["status"] == "open" and SEVERITIES.index(f["seen_severity"]) <= SEVERITIES.index(fail_on)
+                for f in seen(store, run_id)):
+            code = 1
+    click.get_current_context().exit(code)
 
 
 @main.command()
@@ -161,7 +177,7 @@ def audit(config_path: str, db_path: str, out_dir: str, full: bool, as_of: str |
 def check(config_path: str, db_path: str, run_id: int | None, as_of: str | None) -> None:
     """Run the checks again over a stored crawl (after a threshold or dictionary change), fetching nothing."""
     from checks.runner import run_checks
-    from govinspect.summary import findings_lines
+    from govinspect.summary import findings_lines, health_line
 
     config = load_config(config_path)
     registry = load_registry()
@@ -170,16 +186,40 @@ def check(config_path: str, db_path: str, run_id: int | None, as_of: str | None)
     with Store(db_path) as store:
         run = _site_run(store, config, run_id)
         result = run_checks(store, run["id"], config, as_of=_as_of(as_of) if as_of else None, registry=registry)
-        click.echo("\n".join([f"{run['site_name']}  run {run['id']}, as of {store.run(run['id'])['as_of']}",
+        click.echo("\n".join([health_line(store, run["id"]),
+                              f"{run['site_name']}  第 {run['id']} 次检查，检查基准日 {store.run(run['id'])['as_of']}",
                               *findings_lines(store, run["id"], result)]))
+        code = _health_exit(store, run["id"])
+    click.get_current_context().exit(code)
+
+
+# interface.md: 0 ok, 1 --fail-on met, 2 bad input, 3 the site could not be seen, 4 degraded, 130 interrupted.
+HEALTH_EXIT = {"ok": 0, "degraded": 4, "failed": 3, "interrupted": 130}
+
+
+def _health_exit(store: Store, run_id: int) -> int:
+    return HEALTH_EXIT[store.health(run_id)[0]]
+
+
+def _writable_folder(folder: str) -> None:
+    """Fail before the crawl, in one line, when the reports could not be written after it."""
+    import tempfile
+
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".govinspect-write-test-"):
+            pass
+    except OSError as error:
+        raise UserError(f"--out: cannot write into {folder} ({error.strerror or error})") from None
 
 
 def _site_run(store: Store, config: SiteConfig, run_id: int | None) -> dict:
     """The run to check: the one asked for, which must be of the configured site, or that site's latest."""
     base_url = config.site.base_url
     if run_id is None:
-        row = next(store.db.query("select runs.id from runs join sites on sites.id = runs.site_id "
-                                  "where sites.base_url = ? order by runs.id desc limit 1", [base_url]), None)
+        row = store.latest_whole_run(base_url=base_url) or next(store.db.query(
+            "select runs.id from runs join sites on sites.id = runs.site_id "
+            "where sites.base_url = ? order by runs.id desc limit 1", [base_url]), None)
         if row is None:
             raise UserError(f"{store.path}: no crawl of {base_url} yet (run `govinspect crawl` first)")
         run_id = row["id"]

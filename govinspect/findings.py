@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from govinspect.health import with_check_results
 from govinspect.store import Store, now_iso
 
 TRIAGE_ACTIONS = {"ignore": "ignored", "fixed": "fixed", "reopen": "open"}
@@ -44,20 +45,35 @@ class PassResult:
     reopened: int = 0
     fixed: int = 0
     failed: list[str] = field(default_factory=list)  # checks that raised: their findings were left as they were
+    results: list[dict] = field(default_factory=list)  # each check's {check_id, status, error, seconds, findings}
+
+
+# This run looked at the subject again and got an answer: a page fetched (not carried forward) that answered,
+# or a link target verified. Only such a subject can be judged clean, and its finding closed.
+REOBSERVED = """(
+    exists (select 1 from pages where run_id = :run and url = findings.subject and carried = 0 and error is null
+            and http_status < 500 and http_status not in (403, 412, 429, 521))
+    or exists (select 1 from targets where run_id = :run and url = findings.subject and carried = 0
+               and verdict in ('ok', 'redirected', 'broken', 'soft-404')))"""
 
 
 def record_pass(store: Store, run_id: int, sightings: Iterable[Sighting], checks_run: Iterable[str], *,
+                partial_checks: Iterable[str] = (), unfinished_checks: Iterable[str] = (),
                 as_of: str | None = None) -> PassResult:
     """Store one check pass over a run in one transaction, replacing any earlier pass over the same run.
 
-    `as_of`, the date the rules were applied with, is kept with the run so that its report says so.
-    Open findings of the checks that ran and that this run did not see are fixed by it; when the run
-    saw only part of the site (interrupted, capped, incremental) only those whose subject it fetched again.
+    `checks_run` judged the whole run; `partial_checks` judged part of it: their sightings are recorded,
+    but they close nothing; `unfinished_checks` failed or were skipped: an earlier pass's sightings of
+    theirs over this run stay. `as_of`, the date the rules were applied with, is kept with the run.
+    A finding is closed only on evidence: its check judged the run and did not see it, and either the run
+    saw the whole site (completed, full, healthy, no limit reached) or it fetched the finding's subject
+    again itself (not carried forward, answered). Every other finding keeps its status.
     """
     run = store.run(run_id)
     if run is None:
         raise LookupError(f"{store.path}: no run {run_id}")
     db, site_id, ran = store.db, run["site_id"], sorted(set(checks_run))
+    seen_by = sorted(set(ran) | set(partial_checks))
     result = PassResult(run_id)
     seen: dict[str, Sighting] = {}
     for sighting in sightings:
@@ -66,10 +82,17 @@ def record_pass(store: Store, run_id: int, sightings: Iterable[Sighting], checks
             known.pages = list(dict.fromkeys(known.pages + sighting.pages))
         else:
             seen[sighting.id] = sighting
+    kept = sorted(set(unfinished_checks))
+    params = {"run": run_id, "site": site_id, **{f"c{i}": c for i, c in enumerate(seen_by)},
+              **{f"k{i}": c for i, c in enumerate(kept)}}
+    seen_checks = ", ".join(f":c{i}" for i in range(len(seen_by)))
+    judged = ", ".join(f":c{i}" for i, c in enumerate(seen_by) if c in ran) or "null"
     with db.atomic():
         if as_of:
             db["runs"].update(run_id, {"as_of": as_of})
-        db.execute("delete from finding_runs where run_id = ?", [run_id])
+        keep = ", ".join(f":k{i}" for i in range(len(kept)))
+        db.execute(f"""delete from finding_runs where run_id = :run and finding_id not in
+                       (select id from findings where check_id in ({keep}))""", params)
         for fid, s in seen.items():
             row = {"title": s.title, "severity": s.severity, "message": s.message, "column_name": s.column,
                    "evidence": json.dumps(s.evidence, ensure_ascii=False),
@@ -86,24 +109,20 @@ def record_pass(store: Store, run_id: int, sightings: Iterable[Sighting], checks
                 db["findings"].update(fid, row)
             db["finding_runs"].insert({"finding_id": fid, "run_id": run_id, "severity": s.severity})
             result.by_check[s.check_id] += 1
-        marks = ", ".join("?" for _ in ran)
         db.execute(f"""update findings set
                          first_seen_run = (select min(run_id) from finding_runs where finding_id = findings.id),
                          last_seen_run = (select max(run_id) from finding_runs where finding_id = findings.id)
-                       where site_id = ? and check_id in ({marks})""", [site_id, *ran])
+                       where site_id = :site and check_id in ({seen_checks})""", params)
         # Seen only by an earlier pass over this very run, never triaged: it was never there.
-        db.execute(f"""delete from findings where site_id = ? and check_id in ({marks}) and triage is null
-                       and not exists (select 1 from finding_runs where finding_id = findings.id)""", [site_id, *ran])
-        partial = run["status"] != "completed" or run["mode"] != "full" or json.loads(run["caps"] or "{}")
-        # A partial run fixes only what it looked at again: the page, or the link target it verified.
-        covered = "" if not partial else """ and (
-            exists (select 1 from pages where run_id = :run and url = findings.subject)
-            or exists (select 1 from targets where run_id = :run and url = findings.subject))"""
-        params = {"run": run_id, "site": site_id, **{f"c{i}": c for i, c in enumerate(ran)}}
-        checks = ", ".join(f":c{i}" for i in range(len(ran)))
+        db.execute(f"""delete from findings where site_id = :site and check_id in ({judged}) and triage is null
+                       and not exists (select 1 from finding_runs where finding_id = findings.id)""", params)
+        health = with_check_results(*store.health(run_id), [])[0]  # what the crawl saw, not the checks' fate
+        whole = (run["status"] == "completed" and run["mode"] == "full" and health == "ok"
+                 and not json.loads(run["caps"] or "{}"))
+        evidence = "" if whole else f" and {REOBSERVED}"
         result.fixed = db.execute(f"""update findings set status = 'fixed', fixed_run = :run
-                                      where site_id = :site and status = 'open' and check_id in ({checks})
-                                      and coalesce(last_seen_run, 0) < :run{covered}""", params).rowcount
+                                      where site_id = :site and status = 'open' and check_id in ({judged})
+                                      and coalesce(last_seen_run, 0) < :run{evidence}""", params).rowcount
     return result
 
 

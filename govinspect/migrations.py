@@ -91,7 +91,19 @@ def _schedules(db: Database) -> None:
     db["schedule_runs"].create_index(["status"])
 
 
-MIGRATIONS = [_initial, _page_tables, _schedules]
+def _run_health(db: Database) -> None:
+    """What each run could see: its health with reasons, pages and verdicts carried forward, each check's result."""
+    db["runs"].add_column("health", str)
+    db["runs"].add_column("health_reasons", str)
+    db["pages"].add_column("carried", int, not_null_default=0)
+    db["targets"].add_column("carried", int, not_null_default=0)
+    db["probes"].add_column("source", str)  # None: a probe; "audit": an audit that could not open the homepage
+    db["check_results"].create({
+        "run_id": int, "check_id": str, "status": str, "error": str, "seconds": float, "findings": int,
+    }, pk=("run_id", "check_id"), foreign_keys=[("run_id", "runs", "id")], not_null={"run_id", "check_id", "status"})
+
+
+MIGRATIONS = [_initial, _page_tables, _schedules, _run_health]
 
 
 def migrate(db: Database) -> None:

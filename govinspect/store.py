@@ -16,6 +16,9 @@ from sqlite_utils import Database
 from govinspect.migrations import migrate
 
 RUN_STATUSES = ("running", "completed", "interrupted", "failed")
+HEALTHS = ("ok", "degraded", "failed", "interrupted")
+# A run that saw the whole site it could reach: what reports, diffs and alerts read and compare with.
+WHOLE = "runs.status = 'completed' and coalesce(runs.health, 'ok') in ('ok', 'degraded')"
 
 
 class StoreError(Exception):
@@ -44,6 +47,16 @@ def _alive(pid: int | None) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _refuse_foreign(db: Database, path: Path) -> None:
+    """Never migrate someone else's SQLite file: tables but no govinspect schema version means it is not ours."""
+    if db.execute("PRAGMA user_version").fetchone()[0]:
+        return
+    tables = [name for name in db.table_names() if not name.startswith("sqlite_")]
+    if tables:
+        raise StoreError(f"{path}: not a govinspect database (it holds other tables: {', '.join(tables[:3])}); "
+                         "left unchanged, give another --db")
 
 
 class _Database(Database):
@@ -89,6 +102,7 @@ class Store:
             self.db.enable_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
+            _refuse_foreign(self.db, self.path)
             migrate(self.db)
         except (sqlite3.DatabaseError, OSError) as error:
             raise StoreError(f"{self.path}: cannot open the database ({error})") from None
@@ -165,6 +179,65 @@ class Store:
         if run_id is None:
             return next(self.db.query(sql + "order by runs.id desc limit 1"), None)
         return next(self.db.query(sql + "where runs.id = ?", [run_id]), None)
+
+    # named queries: each "which run" question has exactly one meaning ---------
+
+    def latest_whole_run(self, site_id: int | None = None, *, base_url: str | None = None) -> dict | None:
+        """The newest completed run that is not failed (ok or degraded): what reports show by default."""
+        clauses, params = [WHOLE], []
+        if site_id is not None:
+            clauses.append("runs.site_id = ?"), params.append(site_id)
+        if base_url is not None:
+            clauses.append("sites.base_url = ?"), params.append(base_url)
+        row = next(self.db.query("select runs.id from runs join sites on sites.id = runs.site_id where "
+                                 + " and ".join(clauses) + " order by runs.id desc limit 1", params), None)
+        return self.run(row["id"]) if row else None
+
+    def report_run(self, run_id: int | None = None) -> dict | None:
+        """The run a report shows: the one asked for, else the latest whole run, else (none yet) the latest run."""
+        if run_id is not None:
+            return self.run(run_id)
+        return self.latest_whole_run() or self.run()
+
+    def previous_whole_run(self, run_id: int) -> int | None:
+        """The site's newest checked whole run before `run_id`: what diffs, 新发现/已整改 and alerts compare with.
+
+        A crawl never checked (a bare `govinspect crawl`) would make everything look new; an interrupted or
+        failed run saw only part of the site or nothing.
+        """
+        return self.db.execute(f"""select max(runs.id) from runs where {WHOLE} and runs.id < ?
+                                   and runs.site_id = (select site_id from runs where id = ?)
+                                   and (exists (select 1 from check_results where run_id = runs.id)
+                                        or exists (select 1 from finding_runs where run_id = runs.id))""",
+                               [run_id, run_id]).fetchone()[0]
+
+    def set_health(self, run_id: int, health: str, reasons: list[str]) -> None:
+        assert health in HEALTHS
+        with self.db.atomic():
+            self.db["runs"].update(run_id, {"health": health,
+                                            "health_reasons": json.dumps(reasons, ensure_ascii=False)})
+
+    def health(self, run_id: int) -> tuple[str, list[str]]:
+        """The run's health and its reasons; a run from before health was kept counts as ok when completed."""
+        run = self.run(run_id)
+        if run["status"] == "interrupted":
+            return "interrupted", json.loads(run["health_reasons"] or "[]") or ["检查中途停止，结果不完整"]
+        if run["health"]:
+            return run["health"], json.loads(run["health_reasons"] or "[]")
+        return ("ok", []) if run["status"] == "completed" else ("failed", [run["error"] or "运行未完成"])
+
+    def add_probe(self, site_id: int, probe: dict) -> int:
+        """One homepage availability observation: {url, at (UTC ISO), http_status, elapsed, ok, error, …}."""
+        with self.db.atomic():
+            return self.db["probes"].insert(dict(probe, site_id=site_id)).last_pk
+
+    def record_check_results(self, run_id: int, results: Iterable[dict]) -> None:
+        with self.db.atomic():
+            self.db.execute("delete from check_results where run_id = ?", [run_id])
+            self.db["check_results"].insert_all([dict(r, run_id=run_id) for r in results])
+
+    def check_results(self, run_id: int) -> list[dict]:
+        return list(self.db.query("select * from check_results where run_id = ? order by check_id", [run_id]))
 
     def runs(self, site_id: int | None = None) -> list[dict]:
         where, params = ("where site_id = ?", [site_id]) if site_id else ("", [])

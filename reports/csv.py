@@ -17,6 +17,9 @@ def write_csv(report: Rectification, path: str | Path) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as out, \
             progress(f"csv {path.name}", len(report.rows), unit="findings") as advance:
         writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
+        # A title row, as on the printed list: which run, whether it saw the whole site, the veto cases.
+        writer.writerow([f"{report.title} 第 {report.run['id']} 次检查 运行状态：{report.health_text} "
+                         f"单项否决：{report.veto_text}"])
         writer.writerow(HEADERS)
         for number, row in enumerate(report.rows, start=1):
             writer.writerow([text_cell(value) for value in row.values(number)])

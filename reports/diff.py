@@ -16,20 +16,6 @@ class Diff:
     still_open: list[str] = field(default_factory=list)
 
 
-def previous_run(store: Store, run: dict) -> int | None:
-    """The site's latest run before `run` whose checks saw something, else its latest earlier run.
-
-    A crawl that never got checked (a bare `govinspect crawl`, a killed audit) would make everything look new.
-    """
-    checked = store.db.execute("""select max(id) from runs where site_id = ? and id < ? and exists
-                                  (select 1 from finding_runs where run_id = runs.id)""", [run["site_id"], run["id"]])
-    found = checked.fetchone()[0]
-    if found is None:
-        found = store.db.execute("select max(id) from runs where site_id = ? and id < ?",
-                                 [run["site_id"], run["id"]]).fetchone()[0]
-    return found
-
-
 def compare(store: Store, since: int | None, run_id: int) -> Diff:
     """Findings of run `run_id` against run `since` (same site, earlier); false positives (ignored) left out.
 

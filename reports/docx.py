@@ -6,7 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from govinspect.progress import progress
-from reports.rows import RUN_STATUS_ZH, SEVERITY_ORDER, SEVERITY_ZH, Rectification, Row
+from reports.rows import RUN_STATUS_ZH, SEVERITY_ORDER, SEVERITY_ZH, STATE_ZH, UNFINISHED_ZH, Rectification, Row
 
 EXAMPLES = 3  # findings quoted per check in section 三; the rectification list has them all
 FILL = "【请填写：{}】"
@@ -42,6 +42,11 @@ def write_docx(report: Rectification, path: str | Path) -> Path:
                       f"（{site['base_url']}）开展了自查。现将自查情况报告如下。")
 
     doc.add_heading(SECTIONS[0], level=2)
+    doc.add_paragraph(f"运行状态：{report.health_text}。" + (
+        "" if report.health[0] == "ok" else "本次检查未能看到网站的全部内容，以下结论仅限于已检查的部分。"))
+    for result in report.unfinished:
+        doc.add_paragraph(f"检查项 {result['check_id']}：{UNFINISHED_ZH[result['status']]}（{result['error'] or ''}）",
+                          style="List Bullet")
     severity = {s: sum(1 for r in open_rows if r.severity == s) for s in SEVERITY_ORDER}
     doc.add_paragraph(
         f"本次为第 {run['id']} 次检查（{'全量' if run['mode'] == 'full' else '增量'}检查，"
@@ -57,12 +62,10 @@ def write_docx(report: Rectification, path: str | Path) -> Path:
                           + FILL.format("复核结果") + "。")
 
     doc.add_heading(SECTIONS[1], level=2)
-    triggered = [c["indicator"] for c in report.veto if c["triggered"]]
-    doc.add_paragraph("经自查，" + ("以下单项否决指标存在问题：" + "、".join(triggered) + "，须立即整改。"
-                                   if triggered else "未发现触发单项否决的情形。"))
+    doc.add_paragraph("经自查，" + report.veto_text)
     _table(doc, ["指标", "结果", "数量", "阈值", "说明"],
-           [[c["indicator"], "触发" if c["triggered"] else "未触发", c["count"], c["threshold"], c.get("note", "")]
-            for c in report.veto])
+           [[c["indicator"], STATE_ZH[c["state"]], c["count"], c["threshold"],
+             "；".join(x for x in (c.get("reason", ""), c.get("note", "")) if x)] for c in report.veto])
 
     doc.add_heading(SECTIONS[2], level=2)
     if not by_category:

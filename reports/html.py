@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from govinspect.progress import progress
 from reports.cells import web_link
-from reports.rows import RUN_STATUS_ZH, SEVERITY_ORDER, SEVERITY_ZH, STATUS_ZH, Rectification
+from reports.rows import RUN_STATUS_ZH, SEVERITY_ORDER, SEVERITY_ZH, STATE_ZH, STATUS_ZH, UNFINISHED_ZH, Rectification
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
@@ -76,7 +76,8 @@ def write_html(report: Rectification, path: str | Path) -> Path:
         "run_status": RUN_STATUS_ZH.get(report.run["status"], report.run["status"]),
         "severities": [s for s in SEVERITY_ORDER if s != "info" or report.include_info],
         "open_count": len(open_rows), "critical_open": sum(1 for r in open_rows if r.severity == "critical"),
-        "vetoed": [c["indicator"] for c in report.veto if c["triggered"]],
+        "vetoed": [c["indicator"] for c in report.veto if c["state"] == "triggered"],
+        "state_zh": STATE_ZH, "unfinished_zh": UNFINISHED_ZH,
     }
     with path.open("w", encoding="utf-8") as out, \
             progress(f"html {path.name}", len(report.rows), unit="findings") as advance:

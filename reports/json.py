@@ -13,10 +13,12 @@ SCHEMA = "govinspect.report/1"
 
 
 def build_report(store: Store, run_id: int | None = None, *, status: str | None = None) -> dict:
-    run = store.run(run_id)
+    run = store.report_run(run_id)
     if run is None:
         raise LookupError(f"{store.path}: no run {run_id}" if run_id else f"{store.path}: no run yet")
     seen = _seen_by(store, run["id"])
+    health, reasons = store.health(run["id"])
+    results = store.check_results(run["id"])
     findings = [f for f in store.findings(run["site_id"], status=status) if f["id"] in seen]
     runs_by_id = {r["id"]: r for r in store.runs(run["site_id"])}
     return {
@@ -26,6 +28,10 @@ def build_report(store: Store, run_id: int | None = None, *, status: str | None 
             "id": run["id"], "mode": run["mode"], "status": run["status"],
             "started_at": run["started_at"], "finished_at": run["finished_at"], "as_of": run["as_of"],
             "requests": run["requests"], "pages": run["pages"],
+            "health": health, "health_reasons": reasons,
+            "checks_failed": [{"check": r["check_id"], "error": r["error"]} for r in results if r["status"] == "failed"],
+            "checks": [{"check": r["check_id"], "status": r["status"], "error": r["error"], "seconds": r["seconds"],
+                        "findings": r["findings"]} for r in results],
         },
         "summary": {
             "by_check": summary.by_check(store, run["id"]),

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from checks import summary
+from checks.summary import all_clear
+from govinspect.health import HEALTH_ZH
 from checks.registry import load_registry
 from checks.textutil import mask_numbers
 from checks.workdays import add_working_days, covered_years, has_holiday_data
 from govinspect.store import Store
-from reports.diff import Diff, compare, previous_run
+from reports.diff import Diff, compare
 from reports.evidence import evidence_line, highlight_parts
 
 HEADERS = ["序号", "问题类别", "检查项", "严重程度", "所属栏目", "页面标题", "问题页面/链接", "问题描述", "证据",
@@ -19,6 +21,8 @@ HEADERS = ["序号", "问题类别", "检查项", "严重程度", "所属栏目"
 SEVERITY_ZH = {"critical": "严重", "major": "重要", "minor": "一般", "info": "提示"}
 STATUS_ZH = {"open": "待整改", "fixed": "已整改", "ignored": "已忽略"}
 RUN_STATUS_ZH = {"completed": "已完成", "interrupted": "中途停止，结果不完整", "failed": "失败", "running": "进行中"}
+STATE_ZH = {"triggered": "触发", "clear": "未触发", "not_judged": "未检测"}
+UNFINISHED_ZH = {"failed": "检查出错，未能完成，原有问题状态不变", "skipped": "跳过", "partial": "部分完成"}
 CHANGE_ZH = {"new": "新发现", "fixed": "已整改", "open": "仍未整改"}
 SEVERITY_ORDER = list(SEVERITY_ZH)
 STATUS_ORDER = list(STATUS_ZH)
@@ -73,6 +77,32 @@ class Rectification:
     changes: Diff  # against the previous run (or `since`)
     since: int | None = None
     trend: list[dict] = field(default_factory=list)
+    health: tuple[str, list[str]] = ("ok", [])
+    unfinished: list[dict] = field(default_factory=list)  # check results that failed, were skipped or partial
+
+    @property
+    def health_text(self) -> str:
+        """运行状态 as a person reads it: the verdict, then why."""
+        health, reasons = self.health
+        return HEALTH_ZH[health] + (f"：{'；'.join(reasons)}" if reasons else "")
+
+    @property
+    def checks_failed(self) -> list[dict]:
+        return [r for r in self.unfinished if r["status"] == "failed"]
+
+    @property
+    def veto_text(self) -> str:
+        """The veto cases in one sentence that never says "none applies" while one was not judged."""
+        triggered = [c["indicator"] for c in self.veto if c["state"] == "triggered"]
+        unjudged = [c["indicator"] for c in self.veto if c["state"] == "not_judged"]
+        parts = []
+        if triggered:
+            parts.append("以下单项否决指标存在问题：" + "、".join(triggered) + "，须立即整改")
+        if unjudged:
+            parts.append("以下单项否决指标本次未能检测，不能据此认定未触发：" + "、".join(unjudged))
+        if all_clear(self.veto) and self.veto:
+            parts.append("未发现触发单项否决的情形")
+        return "；".join(parts) + "。" if parts else "（无可判断的单项否决指标）"
 
     @property
     def title(self) -> str:
@@ -109,11 +139,11 @@ def mask(text: str | None) -> str:
 
 def build(store: Store, run_id: int | None = None, *, status: str | None = None, include_info: bool = False,
           since: int | None = None, deadline_days: int = DEFAULT_DEADLINE_DAYS, trend: bool = False) -> Rectification:
-    run = store.run(run_id)
+    run = store.report_run(run_id)
     if run is None:
         raise LookupError(f"{store.path}: no run {run_id}" if run_id else f"{store.path}: no run yet")
     run_id, site_id = run["id"], run["site_id"]
-    base = since if since is not None else previous_run(store, run)
+    base = since if since is not None else store.previous_whole_run(run_id)
     changes = compare(store, base, run_id)
     if since is not None:
         wanted = {fid: kind for kind, ids in (("new", changes.new), ("fixed", changes.fixed),
@@ -152,7 +182,8 @@ def build(store: Store, run_id: int | None = None, *, status: str | None = None,
         site={"name": run["site_name"], "base_url": run["base_url"]}, run=run, day=day, deadline_days=deadline_days,
         deadline=deadline, calendar_note=calendar_note, include_info=include_info, rows=rows,
         veto=veto, counts=dict(sorted(counts.items())), info_left_out=info_left_out,
-        changes=changes, since=since)
+        changes=changes, since=since, health=store.health(run_id),
+        unfinished=[r for r in store.check_results(run_id) if r["status"] in ("failed", "skipped", "partial")])
     if trend:
         report.trend = open_trend(store, site_id, registry)
     return report

@@ -14,7 +14,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from govinspect.progress import progress
 from reports.cells import text_cell, web_link
-from reports.rows import HEADERS, RUN_STATUS_ZH, SEVERITY_ORDER, SEVERITY_ZH, STATUS_ZH, Rectification
+from reports.rows import (HEADERS, RUN_STATUS_ZH, SEVERITY_ORDER, SEVERITY_ZH, STATE_ZH, STATUS_ZH, UNFINISHED_ZH,
+                          Rectification)
 
 WIDTHS = [6, 14, 18, 8, 14, 30, 42, 50, 50, 42, 16, 16, 9, 12, 12, 24]
 WRAPPED = {"页面标题", "问题描述", "证据", "出现页面", "备注", "所属栏目", "检查项"}
@@ -116,6 +117,10 @@ def _summary_sheet(book: Workbook, report: Rectification) -> None:
         sheet.append([_cell(sheet, v, font=BOLD if bold else None) if v is not None else None for v in values])
 
     line(report.title, bold=True)
+    line("运行状态", report.health_text, bold=report.health[0] != "ok")
+    for result in report.unfinished:
+        line("未完成的检查", result["check_id"], None, None, None, None,
+             f"{UNFINISHED_ZH[result['status']]}：{result['error'] or ''}")
     line("网站", report.site["name"])
     line("网址", report.site["base_url"])
     line("检查批次", f"第 {run['id']} 次（{'全量' if run['mode'] == 'full' else '增量'}，{RUN_STATUS_ZH.get(run['status'], run['status'])}）")
@@ -125,10 +130,9 @@ def _summary_sheet(book: Workbook, report: Rectification) -> None:
     line("单项否决指标", "是否触发", "数量", "阈值", None, None, "说明", bold=True)
     for case in report.veto:
         rule = next((r["rule"] for r in case.get("rules", []) if r["count"] == case["count"]), "")
-        line(case["indicator"], "触发" if case["triggered"] else "未触发", case["count"], case["threshold"], None,
-             None, "；".join(x for x in (rule, case.get("note", "")) if x))
-    if not report.veto:
-        line("（无可判断的单项否决指标）")
+        line(case["indicator"], STATE_ZH[case["state"]], case["count"], case["threshold"], None,
+             None, "；".join(x for x in (case.get("reason", ""), rule, case.get("note", "")) if x))
+    line(report.veto_text)
     line()
     shown = [s for s in SEVERITY_ORDER if s != "info" or report.include_info]
     line("待整改问题（按类别和严重程度）", *[SEVERITY_ZH[s] for s in shown], "合计", bold=True)

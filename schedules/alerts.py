@@ -27,6 +27,7 @@ from pathlib import Path
 
 from checks import summary
 from govinspect.config import SiteConfig
+from govinspect.health import HEALTH_ZH
 from govinspect.store import Store
 from schedules.logs import add_secret
 
@@ -43,35 +44,20 @@ class AlertError(Exception):
 
 # what is new ----------------------------------------------------------------------------------------------
 
-def baseline(store: Store, run_id: int, limit: int = 10) -> list[int]:
-    """The earlier runs a run is compared with: the site's checked runs back to its latest completed one.
-
-    A run stopped early saw only part of the site; what it did not see is not "new" when the next run
-    sees it again, so the comparison reaches back to the last run that saw everything.
-    """
-    run = store.run(run_id)
-    earlier = list(store.db.query(
-        "select id, status from runs where site_id = ? and id < ? and (status = 'completed' or exists "
-        "(select 1 from finding_runs where run_id = runs.id)) order by id desc limit ?",
-        [run["site_id"], run_id, limit]))
-    out = []
-    for row in earlier:
-        out.append(row["id"])
-        if row["status"] == "completed":
-            break
-    return out
-
-
 def changes(store: Store, run_id: int) -> dict:
     """{run, previous, new_critical: [finding…], veto_on: [case…]} of a run against the site's earlier ones."""
-    before = baseline(store, run_id)
+    health = store.health(run_id)
+    if health[0] in ("failed", "interrupted"):
+        # A run that saw nothing or part of the site says so; what it found is told after the next whole run.
+        return {"run": store.run(run_id), "previous": None, "new_critical": [], "veto_on": [], "health": health}
+    previous = store.previous_whole_run(run_id)
+    before = [previous] if previous else []
     known = {f["id"] for other in before for f in summary.seen(store, other) if f["seen_severity"] == "critical"}
     new = [f for f in summary.seen(store, run_id) if f["seen_severity"] == "critical" and f["status"] == "open"
            and f["id"] not in known]
-    was_on = {c["indicator"] for other in before for c in summary.veto(store, other) if c["triggered"]}
-    veto_on = [c for c in summary.veto(store, run_id) if c["triggered"] and c["indicator"] not in was_on]
-    return {"run": store.run(run_id), "previous": before[0] if before else None, "new_critical": new,
-            "veto_on": veto_on}
+    was_on = {c["indicator"] for other in before for c in summary.veto(store, other) if c["state"] == "triggered"}
+    veto_on = [c for c in summary.veto(store, run_id) if c["state"] == "triggered" and c["indicator"] not in was_on]
+    return {"run": store.run(run_id), "previous": previous, "new_critical": new, "veto_on": veto_on, "health": health}
 
 
 def compose(config: SiteConfig, found: dict, report: str | None = None) -> dict:
@@ -83,10 +69,14 @@ def compose(config: SiteConfig, found: dict, report: str | None = None) -> dict:
         parts.append("单项否决 " + "、".join(c["indicator"] for c in veto))
     if new:
         parts.append(f"新增严重问题 {len(new)} 项")
+    health, reasons = found.get("health") or ("ok", [])
+    if health == "failed":
+        parts.insert(0, "自查失败，网站无法打开")
     title = f"【网站自查】{name}：" + "，".join(parts or ["无新增严重问题"])
     head = (f"{name}（{config.site.base_url}）{(run['started_at'] or '')[:16].replace('T', ' ')} "
-            f"{MODES.get(run['mode'], run['mode'])}自查，运行 {run['id']}（{run['status']}）")
-    lines, marks = [head], [f"**{title}**", "", head]
+            f"{MODES.get(run['mode'], run['mode'])}自查，运行 {run['id']}")
+    state = f"运行状态：{HEALTH_ZH[health]}" + (f"（{'；'.join(reasons)}）" if reasons else "")
+    lines, marks = [head, state], [f"**{title}**", "", head, "", state]
     if veto:
         lines.append("单项否决触发：")
         marks.append("")
@@ -114,7 +104,8 @@ def compose(config: SiteConfig, found: dict, report: str | None = None) -> dict:
     document = {
         "schema": SCHEMA, "title": title, "text": "\n".join(lines),
         "site": {"name": name, "base_url": config.site.base_url},
-        "run": {key: run[key] for key in ("id", "mode", "status", "started_at", "finished_at", "as_of")},
+        "run": {**{key: run[key] for key in ("id", "mode", "status", "started_at", "finished_at", "as_of")},
+                "health": health, "health_reasons": reasons},
         "previous_run": found["previous"],
         "new_critical": [{"id": f["id"], "check": f["check_id"], "title": f["title"], "url": f["subject"],
                           "message": f["message"], "pages": json.loads(f["pages"] or "[]")
@@ -295,7 +286,7 @@ def notify(config: SiteConfig, db_path: str, run_id: int, *, report: str | None 
     """
     with Store(db_path) as store:
         found = changes(store, run_id)
-    if not found["new_critical"] and not found["veto_on"]:
+    if not found["new_critical"] and not found["veto_on"] and found["health"][0] != "failed":
         log.info("%s: run %d: no new critical finding, no veto turned on: no alert", config.site.name, run_id)
         return None
     if not channels(config):

@@ -39,10 +39,8 @@ class IncrementalPlan:
 
 
 def plan_incremental(store: Store, base_url: str, now: datetime | None = None) -> IncrementalPlan | None:
-    """The plan against the site's last completed run, or None when there is none (then a full crawl)."""
-    base = next(store.db.query(
-        "select runs.id from runs join sites on sites.id = runs.site_id where sites.base_url = ? "
-        "and runs.status = 'completed' order by runs.id desc limit 1", [base_url]), None)
+    """The plan against the site's last whole run, or None when there is none (then a full crawl)."""
+    base = store.latest_whole_run(base_url=base_url)
     if base is None:
         return None
     run_id = base["id"]
@@ -78,8 +76,8 @@ def carry_forward(store: Store, plan: IncrementalPlan, run_id: int) -> int:
         db.execute("insert into carried select url from pages where run_id = ? "
                    "except select url from pages where run_id = ?", [base, run_id])
         db.execute(
-            f"insert into pages (run_id, column_id, {columns}) "
-            f"select ?, (select n.id from columns n join columns b on b.url = n.url "
+            f"insert into pages (run_id, carried, column_id, {columns}) "
+            f"select ?, 1, (select n.id from columns n join columns b on b.url = n.url "
             f"           where b.id = old.column_id and n.run_id = ?), {', '.join('old.' + c for c in PAGE_COLUMNS)} "
             f"from pages old where old.run_id = ? and old.url in (select url from carried)",
             [run_id, run_id, base])
@@ -90,6 +88,7 @@ def carry_forward(store: Store, plan: IncrementalPlan, run_id: int) -> int:
         rows = db.execute(f"select {', '.join(TARGET_COLUMNS)} from targets where run_id = ? and url not in "
                           f"(select url from targets where run_id = ?)", [base, run_id]).fetchall()
         db["targets"].insert_all(
-            [dict(zip(TARGET_COLUMNS, row), run_id=run_id) for row in rows if row[0] not in due], batch_size=500)
+            [dict(zip(TARGET_COLUMNS, row), run_id=run_id, carried=1) for row in rows if row[0] not in due],
+            batch_size=500)
         carried = db.execute("select count(*) from carried").fetchone()[0]
     return carried

@@ -246,6 +246,10 @@ def _audit(config: SiteConfig, config_path: str, db_path: str, site_id: int, kin
                       note=f"the scheduler failed: {type(error).__name__}: {error}"[:300])
 
 
+# What `govinspect audit` exits with when it ran: ok, --fail-on met, site down, degraded, interrupted.
+AUDIT_EXITS = (0, 1, 3, 4, 130)
+
+
 def _run_and_mark(config: SiteConfig, db_path: str, site_id: int, base: dict, lock, label: str,
                   budget: float, before: int, out_dir: Path, command: list[str], record_id: int) -> None:
     from schedules.alerts import notify
@@ -272,11 +276,15 @@ def _run_and_mark(config: SiteConfig, db_path: str, site_id: int, base: dict, lo
         status = "over-budget"
     elif result.stopped:
         status = "stopped"
-    elif result.exit_code != 0 or run is None or run["status"] == "failed":
+    elif result.exit_code not in AUDIT_EXITS or run is None or run["status"] == "failed":
         status = "failed"
         note.append(f"the audit exited with code {result.exit_code}" + ("" if run else " before starting a run"))
     else:
-        status = run["status"]  # completed, or interrupted (it stopped early on its own)
+        # The run's own health: completed (ok), degraded, failed (the site could not be opened), interrupted.
+        with Store(db_path) as store:
+            health, reasons = store.health(run["id"])
+        status = "completed" if health == "ok" else health
+        note.extend(reasons)
     alert = None
     if run is not None and run["status"] in ("completed", "interrupted"):
         try:

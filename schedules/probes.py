@@ -81,9 +81,8 @@ def probe_site(config: SiteConfig, db_path: str, *, limit: float = LIMIT_SECONDS
     """Probe the configured homepage and store the result; the stored row, with its id."""
     result = probe_url(config.site.base_url, limit=limit, user_agent=config.crawl.user_agent)
     with Store(db_path) as store:
-        site_id = store.site_id(config.site.name, config.site.base_url)
-        result["site_id"] = site_id
-        result["id"] = store.db["probes"].insert(result).last_pk
+        result["site_id"] = store.site_id(config.site.name, config.site.base_url)
+        result["id"] = store.add_probe(result["site_id"], result)
     return result
 
 

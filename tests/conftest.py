@@ -137,12 +137,15 @@ def write_config(path: Path, base_url: str, extra: str = "") -> Path:
     return path
 
 
-def audit_site(folder: Path, base_url: str, extra: str = "", *args: str) -> dict:
-    """`govinspect audit` of a loopback site with the fast test settings, as of AS_OF; its JSON report."""
+def audit_site(folder: Path, base_url: str, extra: str = "", *args: str, expect: int = 0) -> dict:
+    """`govinspect audit` of a loopback site with the fast test settings, as of AS_OF; its JSON report.
+
+    `expect`: the exit code (0 a healthy run, 4 a degraded one: a limit reached, a check that failed).
+    """
     config = write_config(folder / "site.toml", base_url, extra)
     result = run_cli("audit", "-c", str(config), "--db", str(folder / "govinspect.db"),
                      "--out", str(folder / "reports"), "--as-of", AS_OF.isoformat(), *args)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == expect, result.stdout + result.stderr
     return json.loads((folder / "reports" / "report.json").read_text(encoding="utf-8"))
 
 

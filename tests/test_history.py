@@ -79,7 +79,7 @@ def test_three_runs_of_a_changing_site(site_server, tmp_path):
     assert history(db, "gone1.html")[0]["status"] == "open" and history(db, "gone2.html")[0]["status"] == "ignored"
 
     # A run that stops at max_pages saw gone1 but never verified gone3: gone3 is not taken for fixed.
-    fourth = broken(audit_site(tmp_path, base, "max_pages = 2\n"))
+    fourth = broken(audit_site(tmp_path, base, "max_pages = 2\n", expect=4))
     assert fourth["gone1.html"]["status"] == "open" and "gone3.html" not in fourth
     assert history(db, "gone3.html")[0]["status"] == "open"
 

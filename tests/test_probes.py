@@ -52,7 +52,7 @@ def test_slow_probes_fail_and_the_veto_turns_on_at_five_percent(site_server, tmp
     assert crawled.returncode == 0, crawled.stderr
     today = datetime.now(ZONE).date()
     summary, found = checked(config, db, today)
-    assert found == {} and "站点无法访问 未触发" in summary  # never probed: not judged
+    assert found == {} and "站点无法访问 未检测（近 7 天无可用性探测记录" in summary  # never probed: not judged
 
     # Today: 2 probes answered at once, 3 that the homepage answers after 1 s, past a 0.3 s limit.
     lines = [probe(config, db, 0.3) for _ in range(2)]

@@ -113,9 +113,13 @@ def test_xlsx_summary_sheet(audited):
     first = {row[0]: row[1:] for row in rows if row}
     assert rows[0] == ["青山县审计局网站自查整改清单"] and first["检查日期"][0].date() == date(2026, 11, 20)
     veto = audited["report"]["summary"]["veto"]
+    states = {"triggered": "触发", "clear": "未触发", "not_judged": "未检测"}
     for case in veto:
-        assert first[case["indicator"]][:3] == ["触发" if case["triggered"] else "未触发", case["count"],
-                                                case["threshold"]]
+        assert first[case["indicator"]][:3] == [states[case["state"]], case["count"], case["threshold"]]
+    # Never probed: 站点无法访问 is not judged, so the sheet may not say that no veto case applies.
+    assert next(c for c in veto if c["indicator"] == "站点无法访问")["state"] == "not_judged"
+    assert not any("未发现触发单项否决的情形" in str(row[0]) for row in rows if row)
+    assert first["运行状态"] == ["正常"]
     assert first["链接可用性"][-1] == sum(1 for f in listed(audited["report"]) if f["check"].startswith("link."))
     assert first["合计"][-1] == len(listed(audited["report"]))
     assert any("提示" in row[0] and "--include-info" in row[0] for row in rows if row)
@@ -137,7 +141,8 @@ def test_info_findings_only_with_include_info(audited, tmp_path):
 def test_csv_same_columns_with_bom(audited):
     raw = (audited["out"] / "rectification.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    title, *rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert "运行状态：正常" in title[0] and "站点无法访问" in title[0]
     assert rows[0] == HEADERS and len(rows) - 1 == len(listed(audited["report"]))
     titles = {row[HEADERS.index("页面标题")] for row in rows[1:]}
     assert "'" + FORMULA in titles and SCRIPT in titles
@@ -242,7 +247,7 @@ def test_the_deadline_skips_the_national_day_holiday(tmp_path, days, deadline):
     out = tmp_path / "list.csv"
     result = run_cli("report", "--db", str(db), "--format", "csv", "--deadline-days", str(days), "--out", str(out))
     assert result.returncode == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig").split("\n", 1)[1], newline="")))
     assert [row["整改时限"] for row in rows] == [deadline]
 
 

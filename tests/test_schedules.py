@@ -97,8 +97,8 @@ def test_the_time_budget_stops_a_run_gracefully_and_marks_it(site_server, tmp_pa
     started, finished = (datetime.fromisoformat(stopped[k]) for k in ("started_at", "finished_at"))
     assert (finished - started).total_seconds() < 3 + grace + 2  # the budget, the grace, seconds-rounded times
     if grace == 30:
-        # SIGINT: Scrapy closed the crawl, the audit checked what it had read and ended normally.
-        assert stopped["exit_code"] == 0 and "killed" not in stopped["note"]
+        # SIGINT: Scrapy closed the crawl, the audit checked what it had read and exited 130 (interrupted).
+        assert stopped["exit_code"] == 130 and "killed" not in stopped["note"]
         assert "crawl stopped early (shutdown)" in run["error"]
         assert rows(db, "select count(*) as n from finding_runs where run_id = ?", [run["id"]])[0]["n"] > 0
     else:

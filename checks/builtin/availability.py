@@ -7,7 +7,7 @@ runs it about every hour) and belong to the site, not to a crawl. A site never p
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from checks.api import Check, CrawlView, Finding
@@ -49,22 +49,52 @@ def _percent(ratio: float) -> str:
     return f"{ratio * 100:.1f}%"
 
 
+def outage(crawl: CrawlView) -> dict | None:
+    """The failed observation an audit recorded when it could not open the homepage (govinspect/health.py)."""
+    if crawl.health != "failed":
+        return None
+    started = datetime.fromisoformat(crawl.run["started_at"]).astimezone(timezone.utc)
+    return next((p for p in crawl.probes(started, datetime.now(timezone.utc) + timedelta(minutes=1))
+                 if p.get("source") == "audit" and not p["ok"]), None)
+
+
 class HomepageAvailability(Check):
+    """The national rule over a week of probes, and the outage an audit itself ran into.
+
+    Over fewer than `min_daily` probes in the window the rule is not applied: one failed audit is an
+    outage to fix, not 100% unavailability.
+    """
+
     id = "availability.homepage"
     title = "首页无法访问"
     indicator = INDICATOR
     severity = "critical"
     options = {"days": 7, "max_failed_ratio": 0.05, "slow_seconds": 15.0, "min_daily": 20}
+    judges_failed_runs = True
 
     def run(self, crawl, options):
+        found = self._window_rule(crawl, options)
+        down = outage(crawl)
+        if down and found is None:
+            home = crawl.site.base_url
+            at = datetime.fromisoformat(down["at"]).astimezone(ZoneInfo(crawl.site.timezone))
+            found = Finding(home, f"本次检查（{at:%Y-%m-%d %H:%M}）无法打开首页：{down['error']}",
+                            {"kind": "outage", "at": down["at"], "error": down["error"],
+                             "http_status": down["http_status"], "elapsed": down["elapsed"]}, [home])
+        elif down:
+            found.evidence["outage"] = {"at": down["at"], "error": down["error"]}
+        if found:
+            yield found
+
+    def _window_rule(self, crawl, options) -> Finding | None:
         slow = options["slow_seconds"]
         probes, days = daily(crawl, options["days"], slow)
-        if not probes:
-            return
+        if len(probes) < options["min_daily"]:
+            return None
         failed = [p for p in probes if _failed(p, slow)]
         ratio = len(failed) / len(probes)
         if ratio < options["max_failed_ratio"]:
-            return
+            return None
         timeouts = sum(1 for p in failed if (p["elapsed"] or 0) >= slow or "within" in (p["error"] or ""))
         statuses = sum(1 for p in failed if p["http_status"] and p["http_status"] >= 400)
         short = [d for d in days if d["complete"] and d["probes"] < options["min_daily"]]
@@ -77,8 +107,8 @@ class HomepageAvailability(Check):
         if short:
             message += f"；其中 {len(short)} 天监测不足 {options['min_daily']} 次"
         home = crawl.site.base_url
-        yield Finding(home, message, {
-            "probes": len(probes), "failed": len(failed), "failed_ratio": round(ratio, 4),
+        return Finding(home, message, {
+            "kind": "window", "probes": len(probes), "failed": len(failed), "failed_ratio": round(ratio, 4),
             "threshold": options["max_failed_ratio"], "slow_seconds": slow, "days": days,
             "sampled_enough": not short,
             "failures": [{"at": p["at"], "http_status": p["http_status"], "elapsed": p["elapsed"],
@@ -92,6 +122,7 @@ class ProbeCoverage(Check):
     indicator = INDICATOR
     severity = "info"
     options = {"days": 7, "min_daily": 20}
+    judges_failed_runs = True
 
     def run(self, crawl, options):
         probes, days = daily(crawl, options["days"], HomepageAvailability.options["slow_seconds"])

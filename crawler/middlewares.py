@@ -14,6 +14,7 @@ from scrapy.utils.misc import load_object
 
 from crawler.extract.encoding import best_encoding
 from govinspect.config import private_kind
+from govinspect.health import OFFLINE_REASON
 
 log = logging.getLogger("govinspect.crawl")
 
@@ -28,6 +29,14 @@ class PrivateTarget(IgnoreRequest):
 
 class OfflineTarget(IgnoreRequest):
     """In offline mode (the demo, the tests) nothing but the site itself and loopback hosts is contacted."""
+
+
+class NoOutsideNetwork(IgnoreRequest):
+    """This machine cannot resolve or reach outside hosts (an intranet server): off-site links stay unverified."""
+
+
+# Hosts that any machine with outside access resolves and reaches; none answering means the checker is cut off.
+NETWORK_CHECK_HOSTS = ("www.gov.cn", "www.baidu.com", "www.qq.com")
 
 
 class PatientRetryMiddleware(RetryMiddleware):
@@ -99,7 +108,7 @@ class HostGuardMiddleware:
     def process_request(self, request):
         host = urlsplit(request.url).hostname or ""
         if self.state.get(host) == "paused":
-            raise HostPaused(f"host {host} paused after too many refusals (403/429/5xx): not verified")
+            raise HostPaused(f"{host} 多次拒绝访问（403/429/5xx），已暂停对它的请求，未核验")
         return None
 
     def process_response(self, request, response):
@@ -144,13 +153,16 @@ class ScopeMiddleware:
     rebinding trick) is refused too: the name is resolved first, once per host.
     """
 
-    def __init__(self, site_host: str, allow_private: bool, offline: bool, resolve=None):
+    def __init__(self, site_host: str, allow_private: bool, offline: bool, resolve=None,
+                 check_hosts: tuple[str, ...] = NETWORK_CHECK_HOSTS):
         self.site_host = site_host
         self.site_kind = private_kind(site_host)
         self.allow_private = allow_private
         self.offline = offline
         self.resolve = resolve or _resolve
         self.resolved: dict[str, str | None] = {}
+        self.check_hosts = check_hosts
+        self.outside: asyncio.Future | None = None  # found out once per run, on the first off-site request
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -163,16 +175,39 @@ class ScopeMiddleware:
         host = urlsplit(request.url).hostname or ""
         kind = private_kind(host)
         if kind is not None and not self.allow_private and kind != self.site_kind:
-            raise PrivateTarget(f"{kind} address ({host}): recorded, never requested")
+            raise PrivateTarget(f"内网或本机地址（{kind}：{host}），只记录，不访问")
         if self.offline and kind != "loopback" and host != self.site_host:
-            raise OfflineTarget("offline mode: off-site link recorded, not verified")
+            raise OfflineTarget("离线模式：站外链接只记录，未核验")
         if kind is None and not self.allow_private and host != self.site_host:
             if host not in self.resolved:
                 self.resolved[host] = await self._address_kind(host)
             kind = self.resolved[host]
         if kind is not None and not self.allow_private and kind != self.site_kind:
-            raise PrivateTarget(f"{kind} address ({host}): recorded, never requested")
+            raise PrivateTarget(f"内网或本机地址（{kind}：{host}），只记录，不访问")
+        if kind is None and host != self.site_host:
+            if self.outside is None:
+                self.outside = asyncio.ensure_future(self._outside_reachable())
+            if not await self.outside:
+                raise NoOutsideNetwork(OFFLINE_REASON)
         return None
+
+    async def _outside_reachable(self) -> bool:
+        """Whether this machine resolves and reaches any well-known outside host (DNS, then a TCP connection)."""
+        for host in self.check_hosts:
+            try:
+                addresses = await self.resolve(host)
+            except OSError:
+                continue
+            for address in addresses[:2]:
+                try:
+                    _, writer = await asyncio.wait_for(asyncio.open_connection(address, 443), timeout=5)
+                except (OSError, asyncio.TimeoutError):
+                    continue
+                writer.close()
+                return True
+        log.warning("this machine cannot resolve or reach outside hosts (%s): off-site links are not verified",
+                    ", ".join(self.check_hosts))
+        return False
 
     async def _address_kind(self, host: str) -> str | None:
         try:

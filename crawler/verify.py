@@ -14,11 +14,12 @@ from twisted.internet.error import (ConnectError, ConnectionLost, ConnectionRefu
 from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
-from crawler.middlewares import HostPaused, OfflineTarget, PrivateTarget
+from crawler.middlewares import HostPaused, NoOutsideNetwork, OfflineTarget, PrivateTarget
 
 # The narrow phrase rule: only these words, and only in a title or a short page, make a 200 an error page.
 NOT_FOUND_PHRASES = ("页面不存在", "您访问的页面不存在", "页面未找到", "找不到页面", "404 not found", "page not found")
 SHORT_PAGE = 600
+SOFT_404 = "页面返回 200，但内容显示页面不存在"
 CHALLENGE_MARKERS = ("$_ts", "__jsl_clearance", "_jsl_clearance", "jsl_clearance_s", "acw_sc__v2",
                      "document.cookie=", "请开启JavaScript", "安全验证")
 
@@ -38,22 +39,22 @@ def classify(response, title: str | None = None, text: str | None = None) -> tup
     status = response.status
     body = response.text if isinstance(response, TextResponse) else ""
     if status in (412, 202, 521) and any(marker in body for marker in CHALLENGE_MARKERS):
-        return "blocked", f"HTTP {status}: anti-bot firewall challenge (allow-list the inspecting machine)"
+        return "blocked", f"HTTP {status}：网站防火墙的人机验证页（请将检查机器加入白名单）"
     if status in (403, 412, 429, 521):
-        return "blocked", f"HTTP {status}: refused by the site's firewall or rate limit; not verified"
+        return "blocked", f"HTTP {status}：被网站防火墙或访问频率限制拒绝，未核验"
     if status >= 400:
         return "broken", f"HTTP {status}"
     if body and len(body) < 20000 and any(marker in body for marker in CHALLENGE_MARKERS[:4]):
-        return "blocked", "a JavaScript challenge page instead of the content; not verified"
+        return "blocked", "返回的是 JavaScript 验证页而非页面内容，未核验"
     if body:
         if title is None:
             title = _title(response)
         if any(p in title.lower() for p in NOT_FOUND_PHRASES):
-            return "soft-404", "the page answers 200 but says it does not exist"
+            return "soft-404", SOFT_404
         if text is None and len(body) < 50000:
             text = _text(response)
         if text is not None and len(text) < SHORT_PAGE and any(p in text.lower() for p in NOT_FOUND_PHRASES):
-            return "soft-404", "the page answers 200 but says it does not exist"
+            return "soft-404", SOFT_404
     if response.meta.get("redirect_urls"):
         return "redirected", None
     return "ok", None
@@ -66,30 +67,32 @@ def failure_verdict(failure: Failure, timeout: float) -> tuple[str, str]:
         return "skipped-private", str(error)
     if failure.check(OfflineTarget):
         return "skipped", str(error)
+    if failure.check(NoOutsideNetwork):
+        return "unverified", str(error)
     if failure.check(HostPaused):
         return "blocked", str(error)
     # Scrapy 2.14+ wraps Twisted's errors in its own Download*Error classes; older ones raise Twisted's.
     if failure.check(DNSLookupError, CannotResolveHostError):
-        return "broken", "DNS lookup failed (the host name does not resolve)"
+        return "broken", "域名无法解析（DNS 查询失败）"
     if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
-        return "broken", f"timeout: no answer within {timeout:g} s (after one retry)"
+        return "broken", f"超时：{timeout:g} 秒内无响应（已重试一次）"
     if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
-        return "broken", "connection refused"
+        return "broken", "连接被拒绝"
     if failure.check(DownloadCancelledError):
-        return "skipped", f"download cancelled: larger than the size cap, not read ({error})"[:300]
+        return "skipped", f"超过下载大小上限，未读取（{error}）"[:300]
     if failure.check(ResponseNeverReceived, ConnectionLost, ResponseFailed, ResponseDataLossError,
                      DownloadFailedError):
-        return "broken", "connection closed before a complete answer"
+        return "broken", "连接在响应完成前被关闭"
     if failure.check(ConnectError):
-        return "broken", f"cannot connect ({error})"
+        return "broken", f"无法连接（{error}）"
     text = str(error) or type(error).__name__
     lowered = text.lower()
     if "maxsize" in lowered or "max size" in lowered or "cancel" in lowered:
-        return "skipped", f"download cancelled: larger than the size cap, not read ({text})"[:300]
+        return "skipped", f"超过下载大小上限，未读取（{text}）"[:300]
     if "ssl" in lowered or "tls" in lowered or "certificate" in lowered:
-        return "broken", f"TLS error ({text})"[:300]
+        return "broken", f"HTTPS 证书或加密连接错误（{text}）"[:300]
     if "redirect" in lowered:
-        return "broken", f"redirect loop or too many redirects ({text})"[:300]
+        return "broken", f"重定向循环或重定向次数过多（{text}）"[:300]
     return "broken", f"{type(error).__name__}: {text}"[:300]
 
 
@@ -108,7 +111,7 @@ def mark_soft404(db, run_id: int, signatures: dict[str, dict]) -> int:
             if (urlsplit(url).hostname or "") != host:
                 continue
             db.execute("update targets set verdict = 'soft-404', reason = ? where run_id = ? and url = ?",
-                       ["the page is the site's own not-found template (learnt by probing a random path)",
+                       ["页面是网站自己的“页面不存在”模板（通过访问一个不存在的地址识别）",
                         run_id, url])
             marked += 1
     return marked

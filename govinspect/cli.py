@@ -97,7 +97,8 @@ def demo(out_dir: str, keep_serving: bool, as_of: str | None) -> None:
     """Audit the bundled sample bureau site end to end, on a free loopback port, with no network."""
     from govinspect.demo.run import run_demo
 
-    run_demo(Path(out_dir), as_of=_as_of(as_of), keep_serving=keep_serving)
+    comparison = run_demo(Path(out_dir), as_of=_as_of(as_of), keep_serving=keep_serving)
+    click.get_current_context().exit(HEALTH_EXIT[comparison["health"]])
 
 
 @main.command()

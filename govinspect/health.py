@@ -10,7 +10,7 @@ from govinspect.store import Store
 HEALTH_ZH = {"ok": "正常", "degraded": "部分未检查", "failed": "失败", "interrupted": "中途停止"}
 # More than this share of the site's own fetches failing means part of the site was not seen.
 MAX_FAILED_SHARE = 0.2
-MIN_FETCHES = 5
+MIN_FETCHES = 50  # as the circuit breaker's window: a few faults on a small site are its defects, not an outage
 CAP_ZH = {"max_pages": "页面数上限", "max_depth": "抓取深度上限", "max_list_pages": "栏目列表页数上限",
           "max_items_per_column": "栏目条目数上限", "max_urls_per_shape": "同类网址上限（疑似爬虫陷阱）"}
 # A fetch that got no usable answer: no status (connection, DNS, time-out), a server error, or a refusal.
@@ -91,8 +91,8 @@ def assess_crawl(store: Store, run_id: int, paused_hosts: list[str] = ()) -> tup
     caps = json.loads(run["caps"] or "{}")
     for name, places in caps.items():
         reasons.append(f"达到{CAP_ZH.get(name, name)}（{name}），抓取未完整：如 {'、'.join(places[:2])}")
-    if failing or paused_hosts:
-        _unverify(store, run_id, failing | {h.lower() for h in paused_hosts})
+    if failing:  # another site's firewall keeps its `blocked`: that host is not the one inspected
+        _unverify(store, run_id, failing)
     return ("degraded" if reasons else "ok"), reasons
 
 

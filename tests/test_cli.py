@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -20,6 +21,10 @@ def test_demo_runs_end_to_end_and_finds_the_whole_sample_site(tmp_path):
     columns = len(manifest["columns"])
     items = sum(len(c["items"]) for c in manifest["columns"])
     assert f"{columns}/{columns} columns, {items}/{items} items found" in result.stdout
+    assert result.stdout.startswith("运行状态：正常")
+    planted = re.search(r"planted defects: (\d+)/(\d+) found, 0/\d+ near misses fired.*; 0 unexpected findings",
+                        result.stdout)
+    assert planted and planted[1] == planted[2], result.stdout
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["schema"] == "govinspect.report/1" and report["run"]["status"] == "completed"
     assert (out / "govinspect.db").exists()

@@ -143,7 +143,7 @@ class DisclosureSpider(scrapy.Spider):
             if not self.config.may_contact(urlsplit(url).hostname or ""):
                 self.requested.add(url)
                 yield TargetRecord(target_row(url, "skipped-private",
-                                              "private or intranet address: recorded, never requested"))
+                                              "内网或本机地址，只记录，不访问"))
                 continue
             path = urlsplit(url).path.lower()
             if self._internal(url) and link.tag == "a":

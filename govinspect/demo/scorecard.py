@@ -34,4 +34,8 @@ def score_line(result: dict) -> str:
         line += "; missed " + ", ".join(f"{check} {url}" for check, url in result["missed"][:5])
     if result["fired"]:
         line += "; fired " + ", ".join(f"{check} {url}" for check, url in result["fired"][:5])
+    # Findings the site did not plant are false positives until shown otherwise: never hidden.
+    line += f"; {len(result['extra'])} unexpected findings"
+    if result["extra"]:
+        line += " (" + ", ".join(f"{check} {url}" for check, url in result["extra"][:5]) + ")"
     return line

@@ -50,6 +50,9 @@ class Check(abc.ABC):
     path_options: ClassVar[tuple[str, ...]] = ()
     # A run that could not open the site saw nothing to judge; only checks of the outage itself run over it.
     judges_failed_runs: ClassVar[bool] = False
+    # Its findings rest on all their `pages`, not only the subject (a document and its interpretation): a run
+    # that saw part of the site closes one only when it fetched every one of those pages again.
+    cross_page: ClassVar[bool] = False
 
     @abc.abstractmethod
     def run(self, crawl: CrawlView, options: dict[str, Any]) -> Iterable[Finding]:

@@ -82,8 +82,9 @@ def run_checks(store: Store, run_id: int, config: SiteConfig | None, *, as_of: s
     opened = [r["check_id"] for r in results if r["status"] == "partial"]
     store.record_check_results(run_id, results)
     unfinished = [r["check_id"] for r in results if r["status"] in ("failed", "skipped")]
+    cross = [check.id for check, _ in configured if check.cross_page]
     result = record_pass(store, run_id, sightings, judged, partial_checks=opened, unfinished_checks=unfinished,
-                         as_of=view.as_of.isoformat())
+                         cross_page_checks=cross, as_of=view.as_of.isoformat())
     result.failed = [r["check_id"] for r in results if r["status"] == "failed"]
     result.results = results
     store.set_health(run_id, *with_check_results(*store.health(run_id), results))

@@ -50,21 +50,25 @@ class PassResult:
 
 # This run looked at the subject again and got an answer: a page fetched (not carried forward) that answered,
 # or a link target verified. Only such a subject can be judged clean, and its finding closed.
-REOBSERVED = """(
-    exists (select 1 from pages where run_id = :run and url = findings.subject and carried = 0 and error is null
-            and http_status < 500 and http_status not in (403, 412, 429, 521))
+FETCHED = """exists (select 1 from pages where run_id = :run and url = {url} and carried = 0 and error is null
+                     and http_status < 500 and http_status not in (403, 412, 429, 521))"""
+REOBSERVED = f"""({FETCHED.format(url="findings.subject")}
     or exists (select 1 from targets where run_id = :run and url = findings.subject and carried = 0
                and verdict in ('ok', 'redirected', 'broken', 'soft-404')))"""
+# A finding that rests on several pages (a policy document and its interpretation) needs all of them seen again.
+ALL_PAGES_REOBSERVED = f"""not exists (select 1 from json_each(findings.pages) page
+                                     where not {FETCHED.format(url="page.value")})"""
 
 
 def record_pass(store: Store, run_id: int, sightings: Iterable[Sighting], checks_run: Iterable[str], *,
                 partial_checks: Iterable[str] = (), unfinished_checks: Iterable[str] = (),
-                as_of: str | None = None) -> PassResult:
+                cross_page_checks: Iterable[str] = (), as_of: str | None = None) -> PassResult:
     """Store one check pass over a run in one transaction, replacing any earlier pass over the same run.
 
     `checks_run` judged the whole run; `partial_checks` judged part of it: their sightings are recorded,
     but they close nothing; `unfinished_checks` failed or were skipped: an earlier pass's sightings of
-    theirs over this run stay. `as_of`, the date the rules were applied with, is kept with the run.
+    theirs over this run stay. A finding of `cross_page_checks` is judged from all its `pages`: a partial
+    run closes it only when it fetched every one of them again. `as_of`, the date the rules were applied with, is kept with the run.
     A finding is closed only on evidence: its check judged the run and did not see it, and either the run
     saw the whole site (completed, full, healthy, no limit reached) or it fetched the finding's subject
     again itself (not carried forward, answered). Every other finding keeps its status.
@@ -84,7 +88,9 @@ def record_pass(store: Store, run_id: int, sightings: Iterable[Sighting], checks
             seen[sighting.id] = sighting
     kept = sorted(set(unfinished_checks))
     params = {"run": run_id, "site": site_id, **{f"c{i}": c for i, c in enumerate(seen_by)},
-              **{f"k{i}": c for i, c in enumerate(kept)}}
+              **{f"k{i}": c for i, c in enumerate(kept)},
+              **{f"x{i}": c for i, c in enumerate(sorted(set(cross_page_checks)))}}
+    cross = ", ".join(f":x{i}" for i in range(len(set(cross_page_checks))))
     seen_checks = ", ".join(f":c{i}" for i in range(len(seen_by)))
     judged = ", ".join(f":c{i}" for i, c in enumerate(seen_by) if c in ran) or "null"
     with db.atomic():
@@ -119,7 +125,8 @@ def record_pass(store: Store, run_id: int, sightings: Iterable[Sighting], checks
         health = with_check_results(*store.health(run_id), [])[0]  # what the crawl saw, not the checks' fate
         whole = (run["status"] == "completed" and run["mode"] == "full" and health == "ok"
                  and not json.loads(run["caps"] or "{}"))
-        evidence = "" if whole else f" and {REOBSERVED}"
+        evidence = "" if whole else (f" and {REOBSERVED} and (check_id not in ({cross}) "
+                                     f"or {ALL_PAGES_REOBSERVED})")
         result.fixed = db.execute(f"""update findings set status = 'fixed', fixed_run = :run
                                       where site_id = :site and status = 'open' and check_id in ({judged})
                                       and coalesce(last_seen_run, 0) < :run{evidence}""", params).rowcount

@@ -224,6 +224,7 @@ _FOUND: "weakref.WeakKeyDictionary[CrawlView, tuple]" = weakref.WeakKeyDictionar
 class _Interpretation(Check):
     indicator = INDICATOR
     severity = "major"
+    cross_page = True
 
     def run(self, crawl, options):
         found = _FOUND.get(crawl)

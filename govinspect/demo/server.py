@@ -15,6 +15,7 @@ from govinspect.demo.model import Resource, Site
 from govinspect.demo.site import build_site
 
 DATAPROXY = "/module/web/jpage/dataproxy.jsp"
+OUTAGE_BODY = "<html><head><title>服务暂不可用</title></head><body>服务暂不可用</body></html>"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -25,10 +26,27 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # quiet: no request log on stderr
         pass
 
-    def _count(self) -> None:
+    def _count(self) -> bool:
+        """Count the request; False when a planted outage answers it instead of the site."""
         owner: SampleServer = self.server.owner  # type: ignore[attr-defined]
         with owner._lock:
             owner._requests += 1
+            down = owner.refuse_after is not None and owner._requests > owner.refuse_after
+        if down:
+            # The server goes away mid-crawl: this connection is dropped, later ones are refused.
+            threading.Thread(target=owner.stop, daemon=True).start()
+            self.close_connection = True
+            return False
+        if owner.outage_status:
+            body = OUTAGE_BODY.encode("utf-8")
+            self.send_response(owner.outage_status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return False
+        return True
 
     def _send(self, res: Resource, head_only: bool = False) -> None:
         if res.delay:
@@ -67,7 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
         return Resource(body, "text/xml; charset=UTF-8")
 
     def _answer(self, head_only: bool = False) -> None:
-        self._count()
+        if not self._count():
+            return
         owner: SampleServer = self.server.owner  # type: ignore[attr-defined]
         parts = urlsplit(self.path)
         if parts.path in ("/", "/index.html") and owner.homepage_delay:
@@ -91,7 +110,8 @@ class _Handler(BaseHTTPRequestHandler):
         if parts.path != DATAPROXY:
             self._answer()
             return
-        self._count()
+        if not self._count():
+            return
         form = parse_qs(raw.decode("utf-8", "replace"))
         self._send(self._dataproxy(parse_qs(parts.query), form))
 
@@ -115,8 +135,13 @@ class SampleServer:
 
     def __init__(self, as_of: datetime.date, *, host: str = "127.0.0.1", port: int = 0,
                  articles_per_column: int | None = None, homepage_delay: float = 0.0,
-                 extra_headers: dict[str, str] | None = None):
+                 extra_headers: dict[str, str] | None = None, outage_status: int | None = None,
+                 refuse_after: int | None = None):
+        """`outage_status` (e.g. 500, or a firewall's 412) answers every request; `refuse_after` N requests
+        the server stops and refuses connections: the planted outages of the run-health fault suite."""
         self.homepage_delay = homepage_delay
+        self.outage_status = outage_status
+        self.refuse_after = refuse_after
         # Sent with every answer: the benchmark's `LinkChecker: maxrated` lifts LinkChecker's own politeness.
         self.extra_headers = dict(extra_headers or {})
         self._lock = threading.Lock()
@@ -149,10 +174,11 @@ class SampleServer:
                 self._thread.join(0.5)
 
     def stop(self) -> None:
-        if self._thread is not None:
+        with self._lock:
+            thread, self._thread = self._thread, None
+        if thread is not None:
             self._httpd.shutdown()
-            self._thread.join()
-            self._thread = None
+            thread.join()
         self._httpd.server_close()
 
     def __enter__(self) -> "SampleServer":

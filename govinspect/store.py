@@ -99,12 +99,16 @@ class Store:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = _Database(self.path)
             self.db.conn.execute("PRAGMA busy_timeout = 10000")
+            _refuse_foreign(self.db, self.path)  # before anything, WAL mode included, touches the file
             self.db.enable_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
-            _refuse_foreign(self.db, self.path)
             migrate(self.db)
-        except (sqlite3.DatabaseError, OSError) as error:
+        except (sqlite3.DatabaseError, OSError, StoreError) as error:
+            if getattr(self, "db", None) is not None:
+                self.db.close()
+            if isinstance(error, StoreError):
+                raise
             raise StoreError(f"{self.path}: cannot open the database ({error})") from None
         self.recover_interrupted()
 

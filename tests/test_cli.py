@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+from contextlib import closing
 
 import pytest
 
 from govinspect.config import load_config
 
-from conftest import AS_OF, run_cli
+from conftest import AS_OF, run_cli, write_config
 
 
 def test_demo_runs_end_to_end_and_finds_the_whole_sample_site(tmp_path):
@@ -67,3 +69,26 @@ def test_bad_as_of_is_a_usage_error(tmp_path):
 def test_every_command_has_help_from_its_docstring(command):
     result = run_cli(command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout and len(result.stdout.splitlines()) > 4
+
+
+def test_a_sqlite_file_that_is_not_ours_is_refused_and_left_unchanged(tmp_path):
+    other = tmp_path / "other.db"
+    with closing(sqlite3.connect(other)) as conn, conn:
+        conn.execute("create table notes (id integer primary key, text text)")
+        conn.execute("insert into notes (text) values ('bureau notes')")
+    before = other.read_bytes()
+    for args in (["findings"], ["report", "--format", "json"]):
+        result = run_cli(*args, "--db", str(other))
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert "not a govinspect database" in result.stderr and "notes" in result.stderr
+    assert other.read_bytes() == before
+
+
+def test_an_unwritable_out_folder_is_refused_before_the_crawl(site_server, tmp_path):
+    base = site_server({"/": "<html><head><title>青山县审计局</title></head><body>首页</body></html>"})
+    config = write_config(tmp_path / "site.toml", base)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = run_cli("audit", "-c", str(config), "--db", str(tmp_path / "g.db"), "--out", str(blocker / "reports"))
+    assert result.returncode == 2 and result.stderr.strip().splitlines()[-1].startswith("error: --out: cannot write")
+    assert site_server.hits == [], "nothing was crawled"

@@ -114,9 +114,11 @@ def test_configured_columns_are_used_as_given(sample_server, tmp_path):
                           f'max_depth = 1\n\n[[columns]]\nname = "我的栏目"\nurl = "{spec.url}"\ncategory = "other"\n')
     db = tmp_path / "g.db"
     result = run_cli("crawl", "-c", str(config), "--db", str(db), "--as-of", AS_OF.isoformat())
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 4, result.stderr  # max_depth = 1 cut the crawl short: degraded, and said so
     with Store(db) as store:
-        columns = store.columns(int(result.stdout.split()[-1]))
+        run_id = int(result.stdout.split()[-1])
+        columns = store.columns(run_id)
+        assert any("抓取深度上限" in reason for reason in store.health(run_id)[1])
     assert [(c["name"], c["category"]) for c in columns] == [("我的栏目", "other")]
     assert columns[0]["items"] == len(spec.items)
 
@@ -156,6 +158,8 @@ def test_report_json_has_the_contract_shape(sample_crawl, tmp_path):
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert report["schema"] == "govinspect.report/1"
     assert set(report) == {"schema", "site", "run", "summary", "findings"}
-    assert set(report["run"]) == {"id", "mode", "status", "started_at", "finished_at", "as_of", "requests", "pages"}
+    assert set(report["run"]) == {"id", "mode", "status", "started_at", "finished_at", "as_of", "requests", "pages",
+                                  "health", "health_reasons", "checks_failed", "checks"}
+    assert report["run"]["health"] == "ok" and report["run"]["checks_failed"] == []
     assert report["run"]["id"] == run_id and report["site"]["name"] == "青山县审计局"
     assert set(report["summary"]) == {"by_check", "veto"}

@@ -37,6 +37,17 @@ def test_init_discovers_columns_and_writes_a_config_that_loads(sample_server, tm
     assert "# Review every column" in output.read_text(encoding="utf-8")
 
 
+def test_init_never_overwrites_a_reviewed_file_unless_forced(sample_server, tmp_path):
+    output = tmp_path / "site.toml"
+    output.write_text("# reviewed by hand\n", encoding="utf-8")
+    result = run_cli("init", sample_server.base_url, "-o", str(output))
+    assert result.returncode == 2 and result.stderr == f"error: {output}: already exists (give --force to overwrite it)\n"
+    assert output.read_text(encoding="utf-8") == "# reviewed by hand\n"
+    result = run_cli("init", sample_server.base_url, "-o", str(output), "--force")
+    assert result.returncode == 0, result.stderr
+    assert load_config(output).columns
+
+
 @pytest.mark.parametrize("args, words", [
     (["findings", "--db", "{tmp}/none.db"], "no such database"),
     (["report", "--format", "json", "--db", "{tmp}/none.db"], "no such database"),

@@ -16,6 +16,7 @@ from typing import Callable, Hashable, Iterable, Iterator
 from checks.api import CrawlView, Finding
 
 OPTIONS = {"template_share": 0.5, "template_min_pages": 20}
+MINIMUMS = {"template_min_pages": 2}  # a template is shared by pages
 EXAMPLES = 5  # pages named in the template finding; the count says how many there are
 
 

@@ -45,6 +45,7 @@ class MetaTags(Check):
     severity = "minor"
     options = {"site_tags": ["SiteName", "SiteDomain", "SiteIDCode"], "column_tags": ["ColumnName", "ColumnType"],
                "article_tags": ["ArticleTitle", "PubDate", "ContentSource"], **template.OPTIONS}
+    option_minimums = template.MINIMUMS
 
     def run(self, crawl, options):
         judged = []
@@ -66,6 +67,7 @@ class MetaSiteCode(Check):
     indicator = INDICATOR
     severity = "major"
     options = dict(template.OPTIONS)
+    option_minimums = template.MINIMUMS
 
     def run(self, crawl, options):
         judged = []
@@ -108,6 +110,7 @@ class MetaFooter(Check):
     indicator = INDICATOR
     severity = "minor"
     options = dict(template.OPTIONS)
+    option_minimums = template.MINIMUMS
 
     def run(self, crawl, options):
         judged = [template.Judged(page, [name for key, name in FOOTER_PARTS.items() if not page["footer"].get(key)])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from govinspect.progress import progress
 from reports.cells import text_cell
-from reports.rows import HEADERS, Rectification
+from reports.rows import Rectification
 
 
 def write_csv(report: Rectification, path: str | Path) -> Path:
@@ -17,7 +17,7 @@ def write_csv(report: Rectification, path: str | Path) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as out, \
             progress(f"csv {path.name}", len(report.rows), unit="findings") as advance:
         writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL)
-        writer.writerow(HEADERS)
+        writer.writerow(report.headers)
         for number, row in enumerate(report.rows, start=1):
             writer.writerow([text_cell(value) for value in row.values(number)])
             advance(1)

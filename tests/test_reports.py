@@ -305,6 +305,44 @@ def test_findings_table_and_progress_lines(audited, tmp_path):
     assert result.returncode == 0 and f"csv a.csv: {len(listed(audited['report']))} findings in" in result.stderr
 
 
+def test_a_long_stage_prints_plain_lines_while_it_runs(monkeypatch, caplog):
+    """Off a terminal, a line every few seconds even while one unit of work takes long."""
+    import logging
+    import re
+    import time
+
+    from govinspect.progress import progress
+
+    monkeypatch.setenv("GOVINSPECT_PROGRESS_SECONDS", "0.05")
+    with caplog.at_level(logging.INFO, logger="govinspect.progress"), progress("checks", 3, unit="checks") as advance:
+        advance(1)
+        time.sleep(0.5)  # one slow check
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) >= 3 and all(re.fullmatch(r"checks: 1/3 checks, \d+ s", line) for line in lines[:-1])
+    assert re.fullmatch(r"checks: 1 checks in 0\.\d s", lines[-1])
+
+
+def test_a_crawl_off_a_terminal_says_how_far_it_got(site_server, tmp_path):
+    """Six slow pages, each linked from the one before: a crawl of three seconds prints lines as it goes."""
+    import re
+
+    def chained(i: int) -> Route:
+        return Route(f'<html><head><title>第{i}页</title></head><body><a href="/p{i + 1}.html">下一页</a></body></html>',
+                     delay=0.5)
+
+    base = site_server({"/": chained(-1), **{f"/p{i}.html": chained(i) for i in range(6)}})
+    config = tmp_path / "site.toml"
+    config.write_text(f'[site]\nname = "青山县审计局"\nbase_url = "{base}"\n[crawl]\ndelay_seconds = 0\n'
+                      "offline = true\n", encoding="utf-8")
+    result = run_cli("crawl", "-c", str(config), "--db", str(tmp_path / "g.db"),
+                     env={"GOVINSPECT_PROGRESS_SECONDS": "0.5"})
+    assert result.returncode == 0, result.stderr
+    counts = [int(m[1]) for m in re.finditer(r"^crawl: (\d+) pages stored, \d+ links verified, \d+ requests, \d+ s$",
+                                             result.stderr, re.M)]
+    assert len(counts) >= 3 and counts == sorted(counts) and counts[0] < counts[-1], result.stderr
+    assert result.stderr.index("crawl: ") < result.stderr.index("crawl completed: ")
+
+
 def test_progress_on_a_terminal(audited, tmp_path):
     """stderr on a pseudo-terminal: rich draws the bar instead of the log line."""
     leader, follower = pty.openpty()

@@ -28,6 +28,10 @@ class Judged:
     defects: list[Hashable]
     applicable: Iterable[Hashable] | None = None
 
+    def __post_init__(self):
+        # Every page of a large site is held until the end: its address and column, not its text.
+        self.page = {"url": self.page["url"], "column_id": self.page.get("column_id")}
+
 
 @dataclass
 class Template:

@@ -74,8 +74,8 @@ class MetaSiteCode(Check):
         for page in html_pages(crawl):
             footer = page["footer"].get("site_code")
             meta = meta_value(page, "SiteIDCode")
-            if not footer:
-                problem = ("missing", None, meta or None)
+            if not footer:  # the same problem whatever the tag says: pages of one template fold together
+                problem = ("missing", None, None)
             elif meta and not SITE_CODE.match(meta):
                 problem = ("invalid", footer, meta)
             elif meta and meta.lower() != footer.lower():

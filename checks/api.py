@@ -38,8 +38,10 @@ class Check(abc.ABC):
     """A plug-in that judges one stored crawl. Set the class attributes, implement `run`; never fetch, never write.
 
     `options` maps each option's name to its default; the site configuration may override them under
-    `[checks.options."<id>"]` with values of the same type. Options named in `path_options` hold file paths
-    (a string or a list of them): the registry makes relative ones relative to the configuration file's folder.
+    `[checks.options."<id>"]` with values of the same type. A number given there must be greater than 0 (days,
+    counts, ratios), unless `option_minimums` names its lowest allowed value. Options named in `path_options`
+    hold file paths (a string or a list of them): the registry makes relative ones relative to the configuration
+    file's folder.
     """
 
     id: ClassVar[str] = ""
@@ -47,6 +49,7 @@ class Check(abc.ABC):
     indicator: ClassVar[str] = ""
     severity: ClassVar[str] = "major"
     options: ClassVar[dict[str, Any]] = {}
+    option_minimums: ClassVar[dict[str, int | float]] = {}
     path_options: ClassVar[tuple[str, ...]] = ()
     # A run that could not open the site saw nothing to judge; only checks of the outage itself run over it.
     judges_failed_runs: ClassVar[bool] = False

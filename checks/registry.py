@@ -80,6 +80,13 @@ def _check_option(cls: type[Check], name: str, value: Any, source: str) -> None:
         ok = isinstance(value, type(default))
     if not ok:
         raise ConfigError(source, key, f"must be {_kind(default)} like the default {default!r}, not {value!r}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A negative or zero number of days, pages or a ratio of 0 turns a rule off or makes it fire on everything.
+        least = cls.option_minimums.get(name)
+        if least is None and value <= 0:
+            raise ConfigError(source, key, f"must be greater than 0, not {value!r}")
+        if least is not None and value < least:
+            raise ConfigError(source, key, f"must be at least {least!r}, not {value!r}")
 
 
 def _resolve_paths(cls: type[Check], given: dict[str, Any], config: SiteConfig | None) -> dict[str, Any]:
@@ -128,6 +135,9 @@ def _validate(cls: type[Check]) -> None:
         raise TypeError(f"{cls.__name__} ({cls.id}): severity {cls.severity!r} is not one of {', '.join(SEVERITIES)}")
     if not isinstance(cls.options, dict):
         raise TypeError(f"{cls.__name__} ({cls.id}): options must be a dict of name to default")
+    unknown = set(cls.option_minimums) - set(cls.options)
+    if unknown:
+        raise TypeError(f"{cls.__name__} ({cls.id}): option_minimums names no option: {', '.join(sorted(unknown))}")
 
 
 def load_registry() -> Registry:

@@ -14,6 +14,7 @@ from crawler.records import ColumnRecord, EntriesRecord, PageRecord, TargetRecor
 from crawler.middlewares import PAUSED_HOSTS
 from crawler.verify import mark_soft404
 from govinspect.health import assess_crawl, homepage_failure
+from govinspect.progress import Heartbeat
 from govinspect.store import Store
 from schedules.incremental import carry_forward
 
@@ -34,6 +35,9 @@ class StorePipeline:
         self.pages_seen = 0
         self.store_error: str | None = None
         self.last_flush = time.monotonic()
+        self.targets_seen = 0
+        self.started = time.monotonic()
+        self.heartbeat = Heartbeat(self._progress_line)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -42,6 +46,11 @@ class StorePipeline:
                        settings.getint("GOVINSPECT_FLUSH_EVERY", 200), crawler)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
+
+    def _progress_line(self) -> str:
+        requests = self.crawler.stats.get_value("downloader/request_count", 0)
+        return (f"crawl: {self.pages_seen} pages stored, {self.targets_seen} links verified, {requests} requests, "
+                f"{time.monotonic() - self.started:.0f} s")
 
     def process_item(self, item):
         pending = self.pending
@@ -52,14 +61,13 @@ class StorePipeline:
             if item.target:
                 pending["targets"].append(item.target)
             self.pages_seen += 1
-            if self.pages_seen % 500 == 0:
-                log.info("crawled %d pages", self.pages_seen)
         elif isinstance(item, ColumnRecord):
             pending["columns"].append(item.row)
         elif isinstance(item, EntriesRecord):
             pending["items"].append({"column_url": item.column_url, "entries": item.entries, "start": item.start})
         elif isinstance(item, TargetRecord):
             pending["targets"].append(item.row)
+            self.targets_seen += 1
         self.pending_count += 1
         if self.pending_count >= self.flush_every or time.monotonic() - self.last_flush > 2:
             self.flush()
@@ -92,11 +100,14 @@ class StorePipeline:
             "http_status": home and home["http_status"], "elapsed": home and home["elapsed"], "ok": 0,
             "error": homepage_failure(self.store, self.run_id),
             "limit_seconds": self.crawler.settings.getfloat("DOWNLOAD_TIMEOUT"), "source": "audit"})
+    def open_spider(self):
+        self.heartbeat.start()
 
     def close_spider(self):
         self.flush()
 
     def spider_closed(self, spider, reason):
+        self.heartbeat.stop()
         self.flush()
         if self.store_error:
             self.store.close()

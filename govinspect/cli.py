@@ -106,10 +106,13 @@ def demo(out_dir: str, keep_serving: bool, as_of: str | None) -> None:
 @click.option("-o", "--output", "output", default="site.toml", show_default=True, type=click.Path(dir_okay=False),
               help="Where to write the configuration.")
 @click.option("--name", help="The site's name (default: the homepage's title).")
-def init(url: str, output: str, name: str | None) -> None:
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def init(url: str, output: str, name: str | None, force: bool) -> None:
     """Discover a site's columns from its homepage and 信息公开 catalogue and write a configuration to review."""
     from govinspect.initconfig import write_initial_config
 
+    if Path(output).exists() and not force:  # a reviewed configuration is never overwritten by accident
+        raise UserError(f"{output}: already exists (give --force to overwrite it)")
     path = write_initial_config(url, Path(output), name=name)
     click.echo(str(path))
 
@@ -254,17 +257,21 @@ def _pad(text: str, width: int) -> str:
 
 @main.command()
 @click.argument("finding_ids", nargs=-1, required=True)
-@click.option("--ignore", "action", flag_value="ignore", help="A false positive: it stays ignored in later runs.")
-@click.option("--fixed", "action", flag_value="fixed", help="Rectified: a later run that sees it again reopens it.")
-@click.option("--reopen", "action", flag_value="reopen", help="Open again.")
+@click.option("--ignore", is_flag=True, help="A false positive: it stays ignored in later runs.")
+@click.option("--fixed", is_flag=True, help="Rectified: a later run that sees it again reopens it.")
+@click.option("--reopen", is_flag=True, help="Open again.")
 @click.option("--reason", help="Why, kept with the finding.")
 @db_option
-def triage(finding_ids: tuple[str, ...], action: str | None, reason: str | None, db_path: str) -> None:
+def triage(finding_ids: tuple[str, ...], ignore: bool, fixed: bool, reopen: bool, reason: str | None,
+           db_path: str) -> None:
     """Mark findings ignored, fixed or open again; an id may be given as a unique prefix of it."""
     from govinspect.findings import resolve_ids, triage as mark
 
-    if action is None:
-        raise UserError("give one of --ignore, --fixed or --reopen")
+    actions = [name for name, given in (("ignore", ignore), ("fixed", fixed), ("reopen", reopen)) if given]
+    if len(actions) != 1:
+        both = f", not {' and '.join('--' + a for a in actions)} together" if actions else ""
+        raise UserError(f"give one of --ignore, --fixed or --reopen{both}")
+    action = actions[0]
     _existing_db(db_path)
     with Store(db_path) as store:
         rows = mark(store, resolve_ids(store, finding_ids), action, reason)

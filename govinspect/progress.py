@@ -5,12 +5,17 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
 log = logging.getLogger("govinspect.progress")
-EVERY_SECONDS = float(os.environ.get("GOVINSPECT_PROGRESS_SECONDS", "10"))
+
+
+def every_seconds() -> float:
+    """Seconds between two plain progress lines (GOVINSPECT_PROGRESS_SECONDS, default 10)."""
+    return float(os.environ.get("GOVINSPECT_PROGRESS_SECONDS", "10"))
 
 
 def on_terminal() -> bool:
@@ -18,29 +23,63 @@ def on_terminal() -> bool:
     return sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
 
 
+class Heartbeat:
+    """Off a terminal, a log line of `describe()` every few seconds while it runs, whether the work advances or
+    not: a page that takes a minute, a check that reads 8,000 pages, still show that the program is alive."""
+
+    def __init__(self, describe: Callable[[], str]):
+        self.describe = describe
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "Heartbeat":
+        if not on_terminal() and self._thread is None:
+            self._thread = threading.Thread(target=self._beat, args=(every_seconds(),), name="progress", daemon=True)
+            self._thread.start()
+        return self
+
+    def _beat(self, every: float) -> None:
+        while not self._stopped.wait(every):
+            log.info("%s", self.describe())
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def __enter__(self) -> "Heartbeat":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 @contextmanager
 def progress(label: str, total: int | None = None, *, unit: str = "", quiet: bool = False
              ) -> Iterator[Callable[[int], None]]:
     """Yields `advance(n=1)`. On a terminal a bar (a counter when `total` is unknown); otherwise a log line
-    every EVERY_SECONDS and one at the end. `quiet`: no plain lines, for work that already logs its own."""
+    every few seconds (see `Heartbeat`) and one at the end. `quiet`: no plain lines, for work that logs its own."""
     if on_terminal():
         with _rich(label, total, unit) as advance:
             yield advance
         return
     done, started = 0, time.monotonic()
-    last = started
 
     def advance(n: int = 1) -> None:
-        nonlocal done, last
+        nonlocal done
         done += n
-        now = time.monotonic()
-        if not quiet and now - last >= EVERY_SECONDS:
-            last = now
-            log.info("%s: %d%s%s", label, done, f"/{total}" if total else "", f" {unit}" if unit else "")
 
-    yield advance
-    if not quiet:
-        log.info("%s: %d%s in %.1f s", label, done, f" {unit}" if unit else "", time.monotonic() - started)
+    def line() -> str:
+        return (f"{label}: {done}{f'/{total}' if total else ''}{f' {unit}' if unit else ''}, "
+                f"{time.monotonic() - started:.0f} s")
+
+    if quiet:
+        yield advance
+        return
+    with Heartbeat(line):
+        yield advance
+    log.info("%s: %d%s in %.1f s", label, done, f" {unit}" if unit else "", time.monotonic() - started)
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from govinspect.progress import progress
 from reports.cells import text_cell
-from reports.rows import HEADERS, Rectification
+from reports.rows import Rectification
 
 
 def write_csv(report: Rectification, path: str | Path) -> Path:
@@ -20,7 +20,7 @@ def write_csv(report: Rectification, path: str | Path) -> Path:
         # A title row, as on the printed list: which run, whether it saw the whole site, the veto cases.
         writer.writerow([f"{report.title} 第 {report.run['id']} 次检查 运行状态：{report.health_text} "
                          f"单项否决：{report.veto_text}"])
-        writer.writerow(HEADERS)
+        writer.writerow(report.headers)
         for number, row in enumerate(report.rows, start=1):
             writer.writerow([text_cell(value) for value in row.values(number)])
             advance(1)

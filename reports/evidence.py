@@ -12,6 +12,7 @@ LABELS = {
     "title": "页面标题", "named": "解读所指文件", "linked_title": "所链文件", "document_published": "文件发布日期",
     "interpretation_published": "解读发布日期", "newest_year": "最新年报年度", "text_chars": "正文字数",
     "list_date": "列表日期", "address_kind": "地址类型", "format": "格式依据", "distinct": "不同号码数",
+    "template": "网站模板问题", "pages_affected": "受影响页面数", "pages_checked": "检查页面数", "homepage": "首页另有",
 }
 CATEGORIES = {"dynamic": "动态要闻", "notice": "通知公告", "policy": "政策文件", "interpretation": "政策解读",
               "annual_report": "信息公开年报", "budget": "预决算", "personnel": "人事信息", "planning": "规划计划",

@@ -8,6 +8,7 @@ from pathlib import Path
 from checks import summary
 from checks.textutil import mask_numbers
 from govinspect.store import Store
+from reports.clock import iso, site_zone
 
 SCHEMA = "govinspect.report/1"
 
@@ -21,12 +22,14 @@ def build_report(store: Store, run_id: int | None = None, *, status: str | None 
     results = store.check_results(run["id"])
     findings = [f for f in store.findings(run["site_id"], status=status) if f["id"] in seen]
     runs_by_id = {r["id"]: r for r in store.runs(run["site_id"])}
+    zone = site_zone(run)  # every time in the site's zone, its offset written: 2026-11-22T02:00:03+08:00
     return {
         "schema": SCHEMA,
         "site": {"name": run["site_name"], "base_url": run["base_url"]},
         "run": {
             "id": run["id"], "mode": run["mode"], "status": run["status"],
-            "started_at": run["started_at"], "finished_at": run["finished_at"], "as_of": run["as_of"],
+            "started_at": iso(run["started_at"], zone), "finished_at": iso(run["finished_at"], zone),
+            "as_of": run["as_of"],
             "requests": run["requests"], "pages": run["pages"],
             "health": health, "health_reasons": reasons,
             "checks_failed": [{"check": r["check_id"], "error": r["error"]} for r in results if r["status"] == "failed"],
@@ -37,7 +40,7 @@ def build_report(store: Store, run_id: int | None = None, *, status: str | None 
             "by_check": summary.by_check(store, run["id"]),
             "veto": summary.veto(store, run["id"]),
         },
-        "findings": [_finding(f, runs_by_id) for f in findings],
+        "findings": [_finding(f, runs_by_id, zone) for f in findings],
     }
 
 
@@ -48,10 +51,10 @@ def _seen_by(store: Store, run_id: int) -> set[str]:
         [run_id, run_id])}
 
 
-def _finding(finding: dict, runs_by_id: dict) -> dict:
+def _finding(finding: dict, runs_by_id: dict, zone) -> dict:
     def started(run_id):
         run = runs_by_id.get(run_id)
-        return run["started_at"] if run else None
+        return iso(run["started_at"], zone) if run else None
 
     # Personal numbers masked again, whatever a check let through: URLs stay as they are, to stay usable.
     return {

@@ -5,19 +5,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from checks import summary
-from checks.summary import all_clear
-from govinspect.health import HEALTH_ZH
 from checks.registry import load_registry
+from checks.summary import all_clear
 from checks.textutil import mask_numbers
 from checks.workdays import add_working_days, covered_years, has_holiday_data
+from govinspect.health import HEALTH_ZH
 from govinspect.store import Store
+from reports.clock import local, offset_label, site_zone
 from reports.diff import Diff, compare
 from reports.evidence import evidence_line, highlight_parts
 
 HEADERS = ["序号", "问题类别", "检查项", "严重程度", "所属栏目", "页面标题", "问题页面/链接", "问题描述", "证据",
            "出现页面", "首次发现", "最近发现", "状态", "整改时限", "整改责任人", "备注"]
+TIMED = ("首次发现", "最近发现")  # headed with the site's UTC offset: the cells hold the site's local time
 SEVERITY_ZH = {"critical": "严重", "major": "重要", "minor": "一般", "info": "提示"}
 STATUS_ZH = {"open": "待整改", "fixed": "已整改", "ignored": "已忽略"}
 RUN_STATUS_ZH = {"completed": "已完成", "interrupted": "中途停止，结果不完整", "failed": "失败", "running": "进行中"}
@@ -103,17 +106,21 @@ class Rectification:
         if all_clear(self.veto) and self.veto:
             parts.append("未发现触发单项否决的情形")
         return "；".join(parts) + "。" if parts else "（无可判断的单项否决指标）"
+    zone_label: str = ""  # UTC+08:00: the offset of the site's time zone, in which every time is shown
 
     @property
     def title(self) -> str:
         return f"{self.site['name']}网站自查整改清单"
 
+    @property
+    def headers(self) -> list[str]:
+        """HEADERS, the time columns labelled with the site's UTC offset."""
+        return [f"{name}（{self.zone_label}）" if name in TIMED and self.zone_label else name for name in HEADERS]
 
-def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value)
-    return moment.replace(tzinfo=None)  # shown in the run's own local time, as it was stored
+
+def _when(value: str | None, zone: ZoneInfo) -> datetime | None:
+    moment = local(value, zone)
+    return moment.replace(tzinfo=None) if moment else None  # spreadsheets know no zones: the headers name it
 
 
 def run_day(run: dict) -> date:
@@ -158,7 +165,8 @@ def build(store: Store, run_id: int | None = None, *, status: str | None = None,
     # The veto cases first: they read every sighting of the run, which is freed before the rows are made.
     veto = summary.veto(store, run_id)
     registry = load_registry()
-    started = {r["id"]: _when(r["started_at"]) for r in store.runs(site_id)}
+    zone = site_zone(run)
+    started = {r["id"]: _when(r["started_at"], zone) for r in store.runs(site_id)}
     places = _places(store, [run_id] + ([since] if since else []))
     day = run_day(run)
     deadline, calendar_note = deadline_for(day, deadline_days)
@@ -183,7 +191,8 @@ def build(store: Store, run_id: int | None = None, *, status: str | None = None,
         deadline=deadline, calendar_note=calendar_note, include_info=include_info, rows=rows,
         veto=veto, counts=dict(sorted(counts.items())), info_left_out=info_left_out,
         changes=changes, since=since, health=store.health(run_id),
-        unfinished=[r for r in store.check_results(run_id) if r["status"] in ("failed", "skipped", "partial")])
+        unfinished=[r for r in store.check_results(run_id) if r["status"] in ("failed", "skipped", "partial")],
+        zone_label=offset_label(zone, local(run["started_at"], zone)))
     if trend:
         report.trend = open_trend(store, site_id, registry)
     return report

@@ -47,7 +47,7 @@ def write_xlsx(report: Rectification, path: str | Path) -> Path:
     choice = DataValidation(type="list", formula1='"' + ",".join(STATUS_ZH.values()) + '"', allow_blank=True)
     choice.add(f"{status_col}2:{status_col}{max(last_row, 2)}")
     sheet.data_validations.append(choice)
-    sheet.append([_cell(sheet, name, font=BOLD, fill=HEADER_FILL, align=WRAP) for name in HEADERS])
+    sheet.append([_cell(sheet, name, font=BOLD, fill=HEADER_FILL, align=WRAP) for name in report.headers])
     wrapped = [name in WRAPPED for name in HEADERS]
     severity_at = HEADERS.index("严重程度")
     with progress(f"xlsx {path.name}", len(report.rows), unit="findings") as advance:

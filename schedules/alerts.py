@@ -24,11 +24,13 @@ import urllib.request
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from checks import summary
 from govinspect.config import SiteConfig
 from govinspect.health import HEALTH_ZH
 from govinspect.store import Store
+from reports.clock import iso, local, offset_label
 from schedules.logs import add_secret
 
 log = logging.getLogger("govinspect.alerts")
@@ -73,7 +75,10 @@ def compose(config: SiteConfig, found: dict, report: str | None = None) -> dict:
     if health == "failed":
         parts.insert(0, "自查失败，网站无法打开")
     title = f"【网站自查】{name}：" + "，".join(parts or ["无新增严重问题"])
-    head = (f"{name}（{config.site.base_url}）{(run['started_at'] or '')[:16].replace('T', ' ')} "
+    zone = ZoneInfo(config.site.timezone)
+    started = local(run["started_at"], zone)
+    when = f"{started:%Y-%m-%d %H:%M}（{offset_label(zone, started)}）" if started else ""
+    head = (f"{name}（{config.site.base_url}）{when} "
             f"{MODES.get(run['mode'], run['mode'])}自查，运行 {run['id']}")
     state = f"运行状态：{HEALTH_ZH[health]}" + (f"（{'；'.join(reasons)}）" if reasons else "")
     lines, marks = [head, state], [f"**{title}**", "", head, "", state]
@@ -104,7 +109,8 @@ def compose(config: SiteConfig, found: dict, report: str | None = None) -> dict:
     document = {
         "schema": SCHEMA, "title": title, "text": "\n".join(lines),
         "site": {"name": name, "base_url": config.site.base_url},
-        "run": {**{key: run[key] for key in ("id", "mode", "status", "started_at", "finished_at", "as_of")},
+        "run": {**{key: run[key] for key in ("id", "mode", "status", "as_of")},
+                **{key: iso(run[key], zone) for key in ("started_at", "finished_at")},
                 "health": health, "health_reasons": reasons},
         "previous_run": found["previous"],
         "new_critical": [{"id": f["id"], "check": f["check_id"], "title": f["title"], "url": f["subject"],

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import socket
 import sqlite3
 import threading
@@ -109,6 +110,7 @@ def test_webhooks_carry_new_critical_findings_and_vetoes_in_each_format(site_ser
     assert wecom["json"]["msgtype"] == "markdown" and set(wecom["json"]) == {"msgtype", "markdown"}
     content = wecom["json"]["markdown"]["content"]
     assert "首页不更新" in content and "新增严重问题" in content and base_url in content
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d（UTC\+08:00） 全量自查", content)  # the site's time, labelled
     assert len(content.encode("utf-8")) <= 4096
 
     url = urlsplit(dingtalk["path"])
@@ -127,6 +129,7 @@ def test_webhooks_carry_new_critical_findings_and_vetoes_in_each_format(site_ser
     assert "homepage.stale" in {f["check"] for f in document["new_critical"]}
     assert {"indicator": "首页不更新", "count": 1, "threshold": 1} in document["veto"]
     assert generic["type"] == "application/json; charset=utf-8"
+    assert document["run"]["started_at"].endswith("+08:00") and document["run"]["finished_at"].endswith("+08:00")
 
     # The next run finds the same problems: nothing new, nothing sent.
     second = audited(tmp_path, configs["json"], db)

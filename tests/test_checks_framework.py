@@ -148,6 +148,13 @@ CONFIG_MISTAKES = [
     ('[checks.options."meta.tags"]\nsite_tags = "SiteName"\n', 'checks.options."meta.tags".site_tags: must be a list'),
     ('[checks.options."meta.tags"]\nsite_tags = [1]\n', 'checks.options."meta.tags".site_tags: must be a list'),
     ('[checks.options."no.such"]\nx = 1\n', """checks.options."no.such": unknown check id 'no.such'"""),
+    ('[checks.options."column.stale"]\ndynamic_days = -14\n',
+     'checks.options."column.stale".dynamic_days: must be greater than 0, not -14'),
+    ('[checks.options."privacy.phone"]\nseveral = 0\n', 'checks.options."privacy.phone".several: must be greater than 0'),
+    ('[checks.options."availability.homepage"]\nmax_failed_ratio = 0.0\n',
+     'checks.options."availability.homepage".max_failed_ratio: must be greater than 0, not 0.0'),
+    ('[checks.options."meta.footer"]\ntemplate_min_pages = 1\n',
+     'checks.options."meta.footer".template_min_pages: must be at least 2, not 1'),
 ]
 
 

@@ -104,3 +104,115 @@ def test_findings_name_what_is_missing(report):
 def test_sample_site(sample_checked, check_id):
     card = planted(sample_checked, check_id)
     assert card["defects"] and card["missed"] == [] and card["fired"] == []
+
+
+# A template defect: one finding on the homepage, not one a page ----------------------------------------------
+
+TEMPLATE_PAGES = 300
+BARE_SITE = SITE[:2]  # the article template lacks the SiteIDCode tag …
+BARE_FOOTER = footer("", parts=(CONAC,)).replace("网站标识码：", "")  # … and the code, ICP and 公安 in its footer
+ODD = {7: "no PubDate either", 8: "no PubDate either", 9: "no PubDate either", 10: "a footer code of its own"}
+
+
+def template_site(defective: set[int], home_metas=SITE) -> dict[str, str]:
+    """A homepage and a list of TEMPLATE_PAGES articles; the articles numbered in `defective` use the bare template."""
+    routes = {}
+    for i in range(TEMPLATE_PAGES):
+        metas, foot = (BARE_SITE + ARTICLE, BARE_FOOTER) if i in defective else (SITE + ARTICLE, None)
+        if i in ODD and i in defective:
+            metas = without(metas, "PubDate") if "PubDate" in ODD[i] else [*metas, ("SiteIDCode", "3399000012")]
+            foot = footer("3399000077", parts=(CONAC,)) if "code" in ODD[i] else foot
+        routes[f"/news/content_{i}.html"] = page(metas, SHOWN + TEXT, foot)
+    items = "".join(f'<li><a href="/news/content_{i}.html">县审计局审计工作动态第{i}期</a><span>{AS_OF}</span></li>'
+                    for i in range(TEMPLATE_PAGES))
+    routes["/"] = page(home_metas, '<a href="/news/list.html">审计动态</a>')
+    routes["/news/list.html"] = page(SITE + [("ColumnName", "审计动态"), ("ColumnType", "信息公开")],
+                                     f'<ul class="list">{items}</ul>')
+    return routes
+
+
+def audit_template_site(server, folder, defective: set[int], home_metas=SITE) -> dict:
+    base = server(template_site(defective, home_metas))
+    return audit_site(folder, base, f'max_items_per_column = 1000\n[[columns]]\nname = "审计动态"\n'
+                                    f'url = "{base}news/list.html"\ncategory = "dynamic"\n')
+
+
+def meta_findings(report: dict) -> dict[str, list[dict]]:
+    out = {}
+    for f in report["findings"]:
+        if f["check"] in ("meta.tags", "meta.site_code", "meta.footer"):
+            out.setdefault(f["check"], []).append(f)
+    return out
+
+
+def test_a_template_defect_is_one_finding_on_the_homepage(site_server, tmp_path):
+    # The homepage, made by hand, lacks a tag of its own: named in the template finding, its subject too.
+    report = audit_template_site(site_server, tmp_path, set(range(TEMPLATE_PAGES)), without(SITE, "SiteName"))
+    by_check = meta_findings(report)
+    home = report["site"]["base_url"]
+    for check_id in ("meta.tags", "meta.site_code", "meta.footer"):
+        folded = [f for f in by_check[check_id] if f["evidence"].get("template")]
+        assert len(folded) == 1 and folded[0]["url"] == home, check_id
+        evidence = folded[0]["evidence"]
+        assert evidence["pages_checked"] == TEMPLATE_PAGES + 2  # the articles, the list page and the homepage
+        assert len(folded[0]["pages"]) == 5 and (home in folded[0]["pages"]) == (check_id == "meta.tags")
+        assert f"（{evidence['pages_affected']} 个页面，共检查 {TEMPLATE_PAGES + 2} 个）" in folded[0]["message"]
+    tags = next(f for f in by_check["meta.tags"] if f["url"] == home)
+    assert tags["evidence"]["missing"] == ["SiteIDCode"] and tags["evidence"]["pages_affected"] == TEMPLATE_PAGES - 1
+    assert tags["message"].endswith("；首页另有：页面缺少网页标签：SiteName") and tags["pages"][0] == home
+    # Pages that differ from the template keep their own finding, for what the template does not explain.
+    own = {f["url"].rsplit("/", 1)[1]: f for f in by_check["meta.tags"] if f["url"] != home}
+    assert set(own) == {"content_7.html", "content_8.html", "content_9.html"}
+    assert own["content_7.html"]["evidence"]["missing"] == ["PubDate"]
+    codes = [f for f in by_check["meta.site_code"] if f["url"] != home]
+    assert [f["url"].rsplit("/", 1)[1] for f in codes] == ["content_10.html"] and "3399000077" in codes[0]["message"]
+    assert by_check["meta.site_code"][0]["evidence"]["pages_affected"] == TEMPLATE_PAGES - 1
+    footer_finding = by_check["meta.footer"]
+    assert len(footer_finding) == 1 and footer_finding[0]["evidence"]["missing"] == ["ICP备案号", "公安机关备案号"]
+    assert footer_finding[0]["evidence"]["pages_affected"] == TEMPLATE_PAGES
+    assert "网站模板问题" in footer_finding[0]["message"] and "修改模板" in footer_finding[0]["message"]
+
+
+def test_a_handful_of_defective_pages_stay_one_finding_a_page(site_server, tmp_path):
+    defective = {3, 7, 50, 120, 200}  # content_7: its PubDate is missing too
+    by_check = meta_findings(audit_template_site(site_server, tmp_path, defective))
+    for check_id in ("meta.tags", "meta.site_code", "meta.footer"):
+        found = by_check[check_id]
+        assert sorted(f["url"].rsplit("/", 1)[1] for f in found) == sorted(f"content_{i}.html" for i in defective)
+        assert not any(f["evidence"].get("template") for f in found), check_id
+    assert next(f for f in by_check["meta.tags"] if f["url"].endswith("content_7.html"))["evidence"]["missing"] == [
+        "SiteIDCode", "PubDate"]
+
+
+def judged(n_pages: int, n_defective: int, applicable=None) -> list:
+    from checks.template import Judged
+
+    return [Judged({"url": f"http://127.0.0.1/p{i:03d}.html"}, ["SiteIDCode"] if i < n_defective else [], applicable)
+            for i in range(n_pages)]
+
+
+@pytest.mark.parametrize("pages, defective, folded, why", [
+    (40, 20, True, "half the pages, 20 of them: the template's"),
+    (41, 20, False, "just under half"),
+    (30, 19, False, "most pages, but fewer than 20: one finding a page stays readable"),
+    (300, 5, False, "a handful of pages"),
+    (300, 300, True, "every page"),
+])
+def test_the_most_pages_rule(pages, defective, folded, why):
+    from checks.template import OPTIONS, fold
+
+    template, rest = fold(judged(pages, defective), OPTIONS["template_share"], OPTIONS["template_min_pages"])
+    assert (template is not None) == folded, why
+    assert len(rest) == (0 if folded else defective)
+    if folded:
+        assert template.defects == {"SiteIDCode": (defective, pages)} and len(template.pages) == defective
+
+
+def test_a_defect_counts_against_the_pages_it_could_be_on():
+    """30 articles lack PubDate among 100 pages: most of the pages that need the tag."""
+    from checks.template import Judged, fold
+
+    pages = [Judged({"url": f"a{i}"}, ["PubDate"], ["SiteName", "PubDate"]) for i in range(30)]
+    pages += [Judged({"url": f"c{i}"}, [], ["SiteName"]) for i in range(70)]
+    template, rest = fold(pages, 0.5, 20)
+    assert template.defects == {"PubDate": (30, 30)} and rest == []

@@ -238,3 +238,43 @@ def test_numbers_written_in_groups_are_masked_too(text):
         assert "0012 3456" not in shown and "0000-1001" not in shown and "0000 2002" not in shown
     cut = context(text, text.index("3456") if "3456" in text else text.index("0000"), len(text), width=2)
     assert "*" in cut and "3456 7890" not in cut
+
+
+# ---- a list of people shows itself near its numbers ------------------------------------------------------------
+
+PROSE = "本次活动由县审计局主办，旨在提升全县审计干部的业务能力，活动期间将组织专题讲座和案例交流。" * 60  # ~2,800 chars
+NEAR = [
+    # (title, text, fires, why)
+    ("关于举办审计业务培训活动的通知",
+     f"请各单位填写报名表，报名表须写明姓名、单位、职务。\n{PROSE}\n联系人：张老师 13900001001；李老师 13700002002",
+     False, "two organisers' mobiles, 姓名 in a sentence 2,800 characters earlier"),
+    ("", "请于3月1日前报送参会人员名单。\n联系人：王老师 13900001001", False, "名单 in the sentence above"),
+    ("", "请报送参会人员名单，联系人：王老师 13900001001，李老师 13700002002。", False, "名单 in the same sentence"),
+    ("", "报名时须提供姓名、工作单位和联系方式。\n咨询：王老师 13900001001", False, "姓名 in a sentence above"),
+    ("", "序号 姓名 工作单位\n1 林晓峰 县财政局\n2 陈思远 县教育局\n以上同志经研究同意聘任，如有疑问请与办公室联系。\n"
+         "联系人：王老师 13900001001", False, "a table of names ended before the number"),
+    ("", "序号 姓名 工作单位\n1 林晓峰 县财政局\n\n联系人：王老师 13900001001", False, "a blank line ends the table"),
+    ("拟聘用人员名单", "周雨桐 13900001001\n陈思远 13700002002", True, "the page title heads the list"),
+    ("", "2024年度先进个人名单（共2人）\n周雨桐 县财政局 13900001001\n陈思远 县教育局 13700002002", True,
+     "a heading with a count in brackets"),
+    ("", "经研究，名单如下：周雨桐13900001001，陈思远13700002002。", True, "名单如下： in the same paragraph"),
+    ("", "姓名：周雨桐，13900001001", True, "a 姓名 label on the same line"),
+    ("", "序号\t姓名\t联系电话\n" + "".join(f"{i}\t人员{i}\t0579-8888{i:04d}\n" for i in range(1, 200))
+         + "200\t周雨桐\t13900001001", True, "the header row 200 rows above, the same table"),
+    ("", "附件：\n1. 周雨桐 13900001001\n2. 陈思远 13700002002", False, "a numbered list without a heading naming people"),
+    ("", "获奖人员名单\n1. 周雨桐 13900001001\n2. 陈思远 13700002002", True, "a numbered list under a 名单 heading"),
+]
+
+
+@pytest.mark.parametrize("title, text, expected, why", NEAR, ids=[c[3] for c in NEAR])
+def test_a_list_of_people_needs_signals_near_the_numbers(title, text, expected, why):
+    found = run_check("privacy.phone", [{"text": text, "title": title}], as_of=AS_OF)
+    assert bool(found) == expected, why
+    if found:
+        assert found[0].evidence["reason"] == "list" and "人员名单" in found[0].message
+
+
+def test_only_the_listed_numbers_are_named():
+    text = "获奖人员名单\n周雨桐 13900001001\n\n本次活动由县审计局主办。\n联系人：王老师 13700002002"
+    (finding,) = run_check("privacy.phone", [text], as_of=AS_OF)
+    assert finding.evidence["count"] == 1 and finding.evidence["text"] == "139****1001"

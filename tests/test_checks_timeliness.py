@@ -26,11 +26,20 @@ CASES = [
     ("2026-09-23", "2026-10-29", True, "21 working days over 中秋 and 国庆"),
     ("2026-02-05", "2026-03-09", False, "32 days over 春节: 18 working days (14 and 28 February are worked)"),
     ("2026-10-26", "2026-10-20", False, "made after its publication: not late"),
+    # documents no office can publish faster: made before the 条例, or an archive release
+    ("1981-06-15", "2018-09-20", False, "a 1981 document a national portal put online in 2018"),
+    ("2004-03-10", "2018-09-20", False, "a 2004 document put online in 2018"),
+    ("2008-04-30", "2008-07-01", False, "made the day before the 条例 took effect"),
+    ("2008-05-01", "2008-07-01", True, "made the day it took effect, 42 working days later"),
+    ("2015-09-19", "2018-09-20", False, "published more than 3 years later: an archive release"),
+    ("2015-09-20", "2018-09-20", True, "exactly 3 years later: still a late disclosure"),
+    ("2016-02-29", "2019-02-28", True, "3 years from 29 February end on 28 February"),
+    ("2016-02-29", "2019-03-01", False, "a day more: an archive release"),
 ]
 
 
 @pytest.mark.parametrize("made, published, expected, why", CASES, ids=[c[3] for c in CASES])
-def test_working_days_with_holidays_and_makeup_days(made, published, expected, why):
+def test_late_by_working_days_not_before_2008_nor_archive(made, published, expected, why):
     assert bool(late("现将办法印发给你们。", published, made)) == expected, why
 
 
@@ -127,3 +136,25 @@ def test_end_to_end_evidence(site):
 def test_sample_site(sample_checked):
     card = planted(sample_checked, "disclosure.late")
     assert card["defects"] and card["missed"] == [] and card["fired"] == []
+
+
+# ---- documents no office can publish faster --------------------------------------------------------------------
+
+def test_a_document_signed_in_1981_published_in_2018():
+    text = "各省、自治区、直辖市人民政府：\n现将有关规定印发给你们，请遵照执行。\n国务院办公厅\n一九八一年六月十五日"
+    assert not late(text, "2018-09-20")
+    assert late(text, "1981-09-20", options={"max_working_days": 20}) == []  # before the 条例: no limit at all
+
+
+@pytest.mark.parametrize("number, published, expected", [
+    ("青审〔2008〕15号", "2009-07-01", False),  # its year alone: it may have been made before May 2008
+    ("青审〔2009〕15号", "2010-07-01", True),
+    ("青审〔2012〕15号", "2018-09-20", False),  # an archive release
+])
+def test_a_doc_numbers_year_alone(number, published, expected):
+    assert bool(late(f"现将办法印发给你们。\n青山县审计局 {number}", published)) == expected
+
+
+def test_the_archive_threshold_is_an_option():
+    assert late("办法。", "2018-09-20", "2015-03-02", {"archive_years": 10})
+    assert not late("办法。", "2018-09-20", "2015-03-02")

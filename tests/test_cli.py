@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sqlite3
+import subprocess
+import sys
+import urllib.error
+import urllib.request
 from contextlib import closing
 
 import pytest
 
 from govinspect.config import load_config
 
-from conftest import AS_OF, run_cli, write_config
+from conftest import AS_OF, REPO, run_cli, write_config
 
 
 def test_demo_runs_end_to_end_and_finds_the_whole_sample_site(tmp_path):
@@ -32,6 +37,31 @@ def test_demo_runs_end_to_end_and_finds_the_whole_sample_site(tmp_path):
     assert (out / "govinspect.db").exists()
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_demo_keep_serving_stops_cleanly_on_a_signal(tmp_path, stop):
+    args = [sys.executable, "-m", "govinspect", "demo", "--keep-serving", "--out", str(tmp_path / "demo"),
+            "--as-of", AS_OF.isoformat()]
+    with subprocess.Popen(args, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as child:
+        try:
+            lines = []
+            for line in child.stderr:  # the audit first, then the line that says it serves
+                lines.append(line)
+                if line.startswith("serving the sample site at "):
+                    break
+            url = line.split(" at ", 1)[1].split()[0]
+            with urllib.request.urlopen(url, timeout=10) as answer:
+                assert answer.status == 200
+            child.send_signal(stop)
+            _, rest = child.communicate(timeout=30)  # a child that ignores the signal fails here
+            assert child.returncode == 0, "".join(lines) + rest
+        finally:
+            if child.poll() is None:
+                child.kill()
+    assert rest.strip() == f"{stop.name}: sample site stopped" and "Traceback" not in rest
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(url, timeout=5)
+
+
 def test_init_discovers_columns_and_writes_a_config_that_loads(sample_server, tmp_path):
     output = tmp_path / "site.toml"
     result = run_cli("init", sample_server.base_url, "-o", str(output))
@@ -42,6 +72,17 @@ def test_init_discovers_columns_and_writes_a_config_that_loads(sample_server, tm
     assert set(expected) <= set(found)
     assert sum(found[url] == category for url, category in expected.items()) / len(expected) >= 0.9
     assert "# Review every column" in output.read_text(encoding="utf-8")
+
+
+def test_init_never_overwrites_a_reviewed_file_unless_forced(sample_server, tmp_path):
+    output = tmp_path / "site.toml"
+    output.write_text("# reviewed by hand\n", encoding="utf-8")
+    result = run_cli("init", sample_server.base_url, "-o", str(output))
+    assert result.returncode == 2 and result.stderr == f"error: {output}: already exists (give --force to overwrite it)\n"
+    assert output.read_text(encoding="utf-8") == "# reviewed by hand\n"
+    result = run_cli("init", sample_server.base_url, "-o", str(output), "--force")
+    assert result.returncode == 0, result.stderr
+    assert load_config(output).columns
 
 
 @pytest.mark.parametrize("args, words", [

@@ -64,6 +64,15 @@ BAD = [
     ('[site]\nname = "x"\nbase_url = "http://x.gov.cn/"\n[[columns]]\nname = "动态"\nurl = "not a url"\n',
      "columns[0].url", "not an http(s) URL"),
     ('[crawl]\nmax_pages = 3\n', "[site]", "missing section"),
+    # negative or zero numbers where they make no sense
+    ('[site]\nname = "x"\nbase_url = "http://x.gov.cn/"\n[crawl]\nmax_depth = -3\n', "crawl.max_depth",
+     "greater than 0"),
+    ('[site]\nname = "x"\nbase_url = "http://x.gov.cn/"\n[crawl]\ndelay_seconds = -0.5\n', "crawl.delay_seconds",
+     "must not be negative"),
+    ('[site]\nname = "x"\nbase_url = "http://x.gov.cn/"\n[[columns]]\nname = "动态"\nurl = "http://x.gov.cn/a"\n'
+     'max_age_days = -14\n', "columns[0].max_age_days", "greater than 0"),
+    ('[site]\nname = "x"\nbase_url = "http://x.gov.cn/"\n[schedule]\nprobe_minutes = -60\n', "schedule.probe_minutes",
+     "must not be negative"),
 ]
 
 
@@ -79,7 +88,7 @@ def test_bad_config_names_file_and_key(tmp_path, text, key, problem):
         assert key in message
 
 
-@pytest.mark.parametrize("text, key, problem", [BAD[0], BAD[3], BAD[9]])
+@pytest.mark.parametrize("text, key, problem", [BAD[0], BAD[3], BAD[9], BAD[-4]])
 def test_cli_reports_bad_config_in_one_line_exit_2(tmp_path, text, key, problem):
     path = tmp_path / "site.toml"
     path.write_text(text, encoding="utf-8")

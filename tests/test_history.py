@@ -93,10 +93,12 @@ def test_triage_mistakes_are_one_line_and_exit_2(site_server, tmp_path):
     db = str(tmp_path / "govinspect.db")
     for args, words in ((["ffffffffffffffff0", "--ignore"], "no finding with id"),
                         ([broken_id(db)], "give one of --ignore, --fixed or --reopen"),
+                        ([broken_id(db), "--fixed", "--ignore"], "not --ignore and --fixed together"),
                         ([broken_id(db), "--fixed", "--db", str(tmp_path / "none.db")], "no such database")):
         result = run_cli("triage", *args, *([] if "--db" in args else ["--db", db]))
         assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert words in result.stderr
+    assert history(db, "gone.html")[0]["status"] == "open"  # the rejected command changed nothing
 
 
 def broken_id(db: str) -> str:

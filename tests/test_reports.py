@@ -7,8 +7,10 @@ import io
 import json
 import os
 import pty
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from openpyxl import load_workbook
 from conftest import AS_OF, REPO, Route, audit_site, run_cli
 from textsite import article, listing
 from reports.rows import HEADERS
+
+SHOWN_HEADERS = [f"{h}（UTC+08:00）" if h in ("首次发现", "最近发现") else h for h in HEADERS]
 
 NOT_FOUND = "<html><head><title>404 Not Found</title></head><body>Not Found</body></html>"
 FORMULA = '=HYPERLINK("http://evil")'
@@ -79,7 +83,7 @@ def test_xlsx_headers_rows_links_and_sheet_layout(audited):
     book = load_workbook(audited["out"] / "rectification.xlsx")
     assert book.sheetnames == ["概况", "整改清单"]
     sheet = book["整改清单"]
-    assert [c.value for c in sheet[1]] == HEADERS
+    assert [c.value for c in sheet[1]] == SHOWN_HEADERS
     assert sheet.freeze_panes == "B2" and sheet.auto_filter.ref == f"A1:P{sheet.max_row}"
     assert sheet["H2"].alignment.wrap_text and sheet.column_dimensions["H"].width >= 40
     expected = listed(audited["report"])
@@ -138,12 +142,40 @@ def test_info_findings_only_with_include_info(audited, tmp_path):
     assert {r["严重程度"] for r in rows if r["检查项"] == "链接无法核验"} == {"提示"}
 
 
+def test_times_are_the_sites_local_time_with_the_offset_named(site_server, tmp_path):
+    """A server in New York audits a site in China: 首次/最近发现 in Beijing time, and the headings say so."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    base = site_server({"/": Route('<html><head><title>青山县审计局</title></head><body><a href="/gone.html">专题</a>'
+                                   '</body></html>'), "/gone.html": Route(NOT_FOUND, 404)})
+    config = tmp_path / "site.toml"
+    config.write_text(f'[site]\nname = "青山县审计局"\nbase_url = "{base}"\n[crawl]\ndelay_seconds = 0\noffline = true\n',
+                      encoding="utf-8")
+    result = run_cli("audit", "-c", str(config), "--db", str(tmp_path / "g.db"), "--out", str(tmp_path / "out"),
+                     env={"TZ": "America/New_York"})
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    started = report["run"]["started_at"]
+    assert started.endswith("+08:00") and report["findings"][0]["first_seen"] == started
+    beijing = datetime.fromisoformat(started).replace(tzinfo=None)
+    with closing(sqlite3.connect(tmp_path / "g.db")) as db:
+        stored = db.execute("select started_at from runs").fetchone()[0]
+    assert stored.endswith(("-05:00", "-04:00"))  # the server's own zone, as the store keeps it
+    assert datetime.fromisoformat(stored).astimezone(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None) == beijing
+    rows = sheet_rows(tmp_path / "out" / "rectification.xlsx")
+    assert rows and all(r["首次发现（UTC+08:00）"] == r["最近发现（UTC+08:00）"] == beijing for r in rows)
+    csv_rows = list(csv.reader(io.StringIO((tmp_path / "out" / "rectification.csv").read_text("utf-8-sig"))))
+    assert csv_rows[1][SHOWN_HEADERS.index("首次发现（UTC+08:00）")] == beijing.strftime("%Y-%m-%d %H:%M")
+    assert "首次 / 最近发现（UTC+08:00）" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
 def test_csv_same_columns_with_bom(audited):
     raw = (audited["out"] / "rectification.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     title, *rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     assert "运行状态：正常" in title[0] and "站点无法访问" in title[0]
-    assert rows[0] == HEADERS and len(rows) - 1 == len(listed(audited["report"]))
+    assert rows[0] == SHOWN_HEADERS and len(rows) - 1 == len(listed(audited["report"]))
     titles = {row[HEADERS.index("页面标题")] for row in rows[1:]}
     assert "'" + FORMULA in titles and SCRIPT in titles
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
@@ -276,6 +308,44 @@ def test_findings_table_and_progress_lines(audited, tmp_path):
     # Not a terminal: one plain log line per export.
     result = run_cli("report", "--db", str(audited["db"]), "--format", "csv", "--out", str(tmp_path / "a.csv"))
     assert result.returncode == 0 and f"csv a.csv: {len(listed(audited['report']))} findings in" in result.stderr
+
+
+def test_a_long_stage_prints_plain_lines_while_it_runs(monkeypatch, caplog):
+    """Off a terminal, a line every few seconds even while one unit of work takes long."""
+    import logging
+    import re
+    import time
+
+    from govinspect.progress import progress
+
+    monkeypatch.setenv("GOVINSPECT_PROGRESS_SECONDS", "0.05")
+    with caplog.at_level(logging.INFO, logger="govinspect.progress"), progress("checks", 3, unit="checks") as advance:
+        advance(1)
+        time.sleep(0.5)  # one slow check
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) >= 3 and all(re.fullmatch(r"checks: 1/3 checks, \d+ s", line) for line in lines[:-1])
+    assert re.fullmatch(r"checks: 1 checks in 0\.\d s", lines[-1])
+
+
+def test_a_crawl_off_a_terminal_says_how_far_it_got(site_server, tmp_path):
+    """Six slow pages, each linked from the one before: a crawl of three seconds prints lines as it goes."""
+    import re
+
+    def chained(i: int) -> Route:
+        return Route(f'<html><head><title>第{i}页</title></head><body><a href="/p{i + 1}.html">下一页</a></body></html>',
+                     delay=0.5)
+
+    base = site_server({"/": chained(-1), **{f"/p{i}.html": chained(i) for i in range(6)}})
+    config = tmp_path / "site.toml"
+    config.write_text(f'[site]\nname = "青山县审计局"\nbase_url = "{base}"\n[crawl]\ndelay_seconds = 0\n'
+                      "offline = true\n", encoding="utf-8")
+    result = run_cli("crawl", "-c", str(config), "--db", str(tmp_path / "g.db"),
+                     env={"GOVINSPECT_PROGRESS_SECONDS": "0.5"})
+    assert result.returncode == 0, result.stderr
+    counts = [int(m[1]) for m in re.finditer(r"^crawl: (\d+) pages stored, \d+ links verified, \d+ requests, \d+ s$",
+                                             result.stderr, re.M)]
+    assert len(counts) >= 3 and counts == sorted(counts) and counts[0] < counts[-1], result.stderr
+    assert result.stderr.index("crawl: ") < result.stderr.index("crawl completed: ")
 
 
 def test_progress_on_a_terminal(audited, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from checks import template
 from checks.api import Check, CrawlView, Finding
 
 INDICATOR = "网页标签与标识"
@@ -43,19 +44,21 @@ class MetaTags(Check):
     indicator = INDICATOR
     severity = "minor"
     options = {"site_tags": ["SiteName", "SiteDomain", "SiteIDCode"], "column_tags": ["ColumnName", "ColumnType"],
-               "article_tags": ["ArticleTitle", "PubDate", "ContentSource"]}
+               "article_tags": ["ArticleTitle", "PubDate", "ContentSource"], **template.OPTIONS}
+    option_minimums = template.MINIMUMS
 
     def run(self, crawl, options):
+        judged = []
         for page in html_pages(crawl):
             required = list(options["site_tags"])
             if page["kind"] in ("column", "list"):
                 required += options["column_tags"]
             elif page["kind"] == "article":
                 required += options["article_tags"]
-            missing = [name for name in required if not meta_value(page, name)]
-            if missing:
-                yield Finding(page["url"], f"页面缺少网页标签：{'、'.join(missing)}",
-                              {"missing": missing, "kind": page["kind"]}, [page["url"]], _column_name(crawl, page))
+            judged.append(template.Judged(page, [name for name in required if not meta_value(page, name)], required))
+        yield from template.fold_findings(
+            crawl, judged, options, lambda missing: f"页面缺少网页标签：{'、'.join(missing)}",
+            lambda missing: {"missing": missing}, lambda page: _column_name(crawl, page))
 
 
 class MetaSiteCode(Check):
@@ -63,21 +66,42 @@ class MetaSiteCode(Check):
     title = "网站标识码缺失或错误"
     indicator = INDICATOR
     severity = "major"
+    options = dict(template.OPTIONS)
+    option_minimums = template.MINIMUMS
 
     def run(self, crawl, options):
+        judged = []
         for page in html_pages(crawl):
             footer = page["footer"].get("site_code")
             meta = meta_value(page, "SiteIDCode")
-            if not footer:
-                problem = "页面底部未标注网站标识码，或标注的不是 10 位数字（中央单位为 bm 加 8 位数字）"
+            if not footer:  # the same problem whatever the tag says: pages of one template fold together
+                problem = ("missing", None, None)
             elif meta and not SITE_CODE.match(meta):
-                problem = f"SiteIDCode 标签 {meta} 不是 10 位数字（中央单位为 bm 加 8 位数字）"
+                problem = ("invalid", footer, meta)
             elif meta and meta.lower() != footer.lower():
-                problem = f"页面底部网站标识码 {footer} 与 SiteIDCode 标签 {meta} 不一致"
+                problem = ("mismatch", footer, meta)
             else:
-                continue
-            yield Finding(page["url"], problem, {"footer": footer, "meta": meta or None}, [page["url"]],
-                          _column_name(crawl, page))
+                problem = None
+            judged.append(template.Judged(page, [problem] if problem else []))
+        yield from template.fold_findings(crawl, judged, options, _site_code_problems, _site_code_facts,
+                                          lambda page: _column_name(crawl, page))
+
+
+def _site_code_problems(problems: list[tuple]) -> str:
+    words = []
+    for kind, footer, meta in problems:
+        if kind == "missing":
+            words.append("页面底部未标注网站标识码，或标注的不是 10 位数字（中央单位为 bm 加 8 位数字）")
+        elif kind == "invalid":
+            words.append(f"SiteIDCode 标签 {meta} 不是 10 位数字（中央单位为 bm 加 8 位数字）")
+        else:
+            words.append(f"页面底部网站标识码 {footer} 与 SiteIDCode 标签 {meta} 不一致")
+    return "；".join(words)
+
+
+def _site_code_facts(problems: list[tuple]) -> dict:
+    _, footer, meta = problems[0]  # a page has one problem; a template finding names its first in the facts
+    return {"footer": footer, "meta": meta}
 
 
 class MetaFooter(Check):
@@ -85,13 +109,15 @@ class MetaFooter(Check):
     title = "底部标识缺失"
     indicator = INDICATOR
     severity = "minor"
+    options = dict(template.OPTIONS)
+    option_minimums = template.MINIMUMS
 
     def run(self, crawl, options):
-        for page in html_pages(crawl):
-            missing = [name for key, name in FOOTER_PARTS.items() if not page["footer"].get(key)]
-            if missing:
-                yield Finding(page["url"], f"页面底部缺少{'、'.join(missing)}", {"missing": missing},
-                              [page["url"]], _column_name(crawl, page))
+        judged = [template.Judged(page, [name for key, name in FOOTER_PARTS.items() if not page["footer"].get(key)])
+                  for page in html_pages(crawl)]
+        yield from template.fold_findings(
+            crawl, judged, options, lambda missing: f"页面底部缺少{'、'.join(missing)}",
+            lambda missing: {"missing": missing}, lambda page: _column_name(crawl, page))
 
 
 class MetaPubdate(Check):

@@ -5,6 +5,7 @@ attachments. Findings mask every number they show (110105********002X): a report
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import date
 
 from checks.api import Check
@@ -89,26 +90,70 @@ _MOBILE = re.compile(r"(1[3-9]\d(?:[- ]?\d{4}){2})(?![\d*])")
 # A number right after one of these is an office line published on purpose, not a person's.
 _HOTLINE = re.compile(r"(?:联系电话|咨询电话|监督电话|举报电话|投诉电话|服务电话|办公电话|值班电话|报名电话|服务热线|热线电话|"
                       r"热线|联系方式|电话|手机)[^\n\d]{0,6}$")
-_PEOPLE = re.compile(r"姓\s*名|名\s*单")
 _NOT_BEFORE = set("0123456789*")
+# A list of people shows itself near its numbers: a 姓名 cell (a table's header row, a 姓名：label), a heading line
+# that names a 名单 just before the table or list, or 名单如下： earlier in the same paragraph. A 姓名 in a sentence
+# (报名时请提供姓名、单位) or a 名单 in one (请报送参会人员名单。) heads nothing.
+_NAME_CELL = re.compile(r"(?:^|[\s|｜、.．)）])姓\s*名(?=$|[\s|｜:：])")
+_LIST_INLINE = re.compile(r"名\s*单\s*(?:如下)?\s*[:：]")
+_SENTENCE = re.compile(r"[。！？；;!?]")
+# A row of a table (cells apart) or an item of a list (1. / （一）): the lines a table or list is made of.
+_ROW = re.compile(r"\t|\S\s+\S|^\s*(?:\d{1,3}\s*[.．、)）]|[（(][一二三四五六七八九十\d]{1,3}[)）])")
+HEADING_CHARS = 40
 
 
 def _digits(number: str) -> str:
     return number.replace("-", "").replace(" ", "")
 
 
-def personal_mobiles(text: str, several: int) -> tuple[list[re.Match], str | None]:
-    """Mobile numbers that belong to people: in a list or table of names (after a 姓名/名单 line), or `several`
-    or more different ones on one page; a number labelled as an office line does not count."""
+def _heads_a_list(line: str) -> bool:
+    """A heading (short, no sentence in it) that names a 名单, or a row of column names with 姓名 among them."""
+    line = line.strip()
+    return bool(_NAME_CELL.search(line)) or (
+        "名单" in line.replace(" ", "") and len(line) <= HEADING_CHARS and not _SENTENCE.search(line))
+
+
+def _listed(text: str, numbers: list[re.Match], title: str) -> list[re.Match]:
+    """The numbers that stand in a list of people: the same row, paragraph, table or list holds its signal."""
+    lines = text.split("\n")
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    numbered = {}
+    for m in numbers:
+        numbered.setdefault(bisect_right(starts, m.start()) - 1, []).append(m)
+    out = []
+    block_start, headed, previous_row = 0, False, False  # the current table or list: its first line, a 姓名 row in it
+    for i, line in enumerate(lines):
+        row = i in numbered or bool(_ROW.search(line))
+        if not (row and previous_row):
+            block_start, headed = i, False
+        previous_row = row
+        for m in numbered.get(i, ()):
+            before = line[:m.start() - starts[i]]
+            if headed or _NAME_CELL.search(line) or _LIST_INLINE.search(before) or _caption(lines, block_start, title):
+                out.append(m)
+        headed = headed or (row and bool(_NAME_CELL.search(line)))
+    return out
+
+
+def _caption(lines: list[str], block_start: int, title: str) -> bool:
+    """Whether the line just above a table or list (blank lines skipped; the page title above the first) heads it."""
+    above = next((lines[k] for k in range(block_start - 1, -1, -1) if lines[k].strip()), title)
+    return _heads_a_list(above)
+
+
+def personal_mobiles(text: str, several: int, title: str = "") -> tuple[list[re.Match], str | None]:
+    """Mobile numbers that belong to people: in a list or table of people (see `_listed`), or `several` or more
+    different ones on one page; a number labelled as an office line does not count."""
     unlabelled = [m for m in _MOBILE.finditer(text) if (m.start() == 0 or text[m.start() - 1] not in _NOT_BEFORE)
                   and not _HOTLINE.search(text, max(0, m.start() - 16), m.start())]
     if not unlabelled:
         return [], None
-    people = _PEOPLE.search(text)
-    if people:
-        listed = [m for m in unlabelled if m.start() > people.start()]
-        if listed:
-            return listed, "list"
+    listed = _listed(text, unlabelled, title)
+    if listed:
+        return listed, "list"
     if len({_digits(m.group(1)) for m in unlabelled}) >= several:
         return unlabelled, "several"
     return [], None
@@ -123,7 +168,9 @@ class PrivacyPhone(Check):
 
     def run(self, crawl, options):
         for source in nonempty(crawl):
-            matches, why = personal_mobiles(source.text, options["several"])
+            # A page's title heads its text (拟聘用人员名单); an attachment's is only the link's words.
+            matches, why = personal_mobiles(source.text, options["several"],
+                                            "" if source.is_attachment else source.title)
             if not matches:
                 continue
             found = [occurrence(source.text, m.start(1), m.end(1), shown=mask_phone(m.group(1))) for m in matches]

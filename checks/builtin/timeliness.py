@@ -1,5 +1,11 @@
 """Disclosure timeliness (公开时限): a document published more than 20 working days after it was made
 (政府信息公开条例 第二十六条), counted with Chinese public holidays and make-up working days.
+
+Two kinds of old documents are not late disclosures: one made before the 条例 took effect (2008-05-01: no time
+limit applied to it), and an archive release, a document published more than `archive_years` (3) years after it
+was made. A routine lapse is seen within that time by three annual reports and self-inspections; what comes
+online later is a portal or 文件库 putting its archive online (documents of 1981 and 2004 published in 2018),
+which no office can rectify by publishing faster.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from checks.workdays import working_days_between
 from crawler.extract.dates import parse_date
 
 INDICATOR = "公开时限"
+IN_FORCE = date(2008, 5, 1)  # 中华人民共和国政府信息公开条例 (国务院令第492号) took effect
 # Dates a reader sees for a page's publication (a date read from the URL is a guess).
 SHOWN = ("meta", "text", "list")
 _WRITTEN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -59,12 +66,25 @@ def signed_date(text: str) -> tuple[date, tuple[int, int]] | None:
     return None
 
 
+def _under_the_limit_rule(made: date, basis: str, published: date, options: dict) -> bool:
+    """Made under the 条例 (a 文号's year alone: possibly from its first day) and published before it was archive."""
+    earliest = date(made.year, 1, 1) if basis == "文号年份" else made
+    return earliest >= IN_FORCE and published <= _years_after(made, options["archive_years"])
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 class DisclosureLate(Check):
     id = "disclosure.late"
     title = "主动公开超期"
     indicator = INDICATOR
     severity = "major"
-    options = {"max_working_days": 20}
+    options = {"max_working_days": 20, "archive_years": 3}
 
     def run(self, crawl, options):
         limit = options["max_working_days"]
@@ -85,7 +105,7 @@ class DisclosureLate(Check):
                 if own:  # only the year is known: the document was made on 31 December of it at the latest
                     made, basis = date(int(own[-1].year), 12, 31), "文号年份"
                     span = own[-1].span()
-            if made is None or made >= published:
+            if made is None or made >= published or not _under_the_limit_rule(made, basis, published, options):
                 continue
             days = working_days_between(made, published)
             if days.days <= limit:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 
@@ -74,9 +73,5 @@ def run_demo(out_dir: Path, *, as_of: str, keep_serving: bool = False) -> dict:
         click.echo(f"  written to {out_dir}/ ({names})")
         if keep_serving:
             click.echo(f"serving the sample site at {server.base_url} (Ctrl-C to stop)", err=True)
-            try:
-                while True:
-                    time.sleep(3600)
-            except KeyboardInterrupt:
-                pass
+            click.echo(f"{server.serve_forever()}: sample site stopped", err=True)
     return comparison

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import signal
 import sys
 import threading
 import time
@@ -165,13 +166,28 @@ class SampleServer:
             self._thread.start()
         return self
 
-    def serve_forever(self) -> None:
-        """Block until interrupted (for `govinspect demo --keep-serving`)."""
-        if self._thread is None:
-            self._httpd.serve_forever()
-        else:
-            while self._thread.is_alive():
-                self._thread.join(0.5)
+    def serve_forever(self) -> str:
+        """Serve until Ctrl-C or SIGTERM arrives (for `govinspect demo --keep-serving`); the signal's name.
+
+        Our own handlers of both, for the wait: after a crawl in this process, Scrapy's are still installed, and
+        they only log and ask a reactor that no longer runs to stop.
+        """
+        self.start()
+        received: list[str] = []
+        arrived = threading.Event()
+
+        def on_signal(number: int, frame: object) -> None:
+            received.append(signal.Signals(number).name)
+            arrived.set()
+
+        previous = {number: signal.signal(number, on_signal) for number in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            while not arrived.wait(0.5):  # a timed wait: the handler runs between two of them at the latest
+                pass
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+        return received[0]
 
     def stop(self) -> None:
         with self._lock:

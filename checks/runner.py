@@ -78,8 +78,11 @@ def run_checks(store: Store, run_id: int, config: SiteConfig | None, *, as_of: s
                 sightings += found
     finally:
         store.db.execute("PRAGMA query_only = OFF")
-    judged = [r["check_id"] for r in results if r["status"] == "ok"]
-    opened = [r["check_id"] for r in results if r["status"] == "partial"]
+    # A check that folded a template defect into one finding no longer names the pages it sits on: their
+    # own findings are not fixed by that (checks/template.py), so such a check closes none this pass.
+    folded = {s.check_id for s in sightings if s.evidence.get("template")}
+    judged = [r["check_id"] for r in results if r["status"] == "ok" and r["check_id"] not in folded]
+    opened = [r["check_id"] for r in results if r["status"] == "partial" or r["check_id"] in folded]
     store.record_check_results(run_id, results)
     unfinished = [r["check_id"] for r in results if r["status"] in ("failed", "skipped")]
     cross = [check.id for check, _ in configured if check.cross_page]

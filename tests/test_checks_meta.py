@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import AS_OF, audit_site, fired, planted
+from govinspect.store import Store
+
+from conftest import AS_OF, audit_site, fired, planted, run_cli, write_config
 
 SITE = [("SiteName", "青山县审计局"), ("SiteDomain", "sjj.qingshan.gov.cn"), ("SiteIDCode", "3399000012")]
 ARTICLE = [("ArticleTitle", "县审计局召开审计工作会议"), ("PubDate", f"{AS_OF} 09:30"), ("ContentSource", "青山县审计局")]
@@ -216,3 +218,22 @@ def test_a_defect_counts_against_the_pages_it_could_be_on():
     pages += [Judged({"url": f"c{i}"}, [], ["SiteName"]) for i in range(70)]
     template, rest = fold(pages, 0.5, 20)
     assert template.defects == {"PubDate": (30, 30)} and rest == []
+
+
+def test_folding_a_template_defect_fixes_none_of_the_pages_it_sits_on(site_server, tmp_path):
+    # First judged page by page (the threshold set out of reach), then folded: still there, so still open.
+    base = site_server(template_site(set(range(TEMPLATE_PAGES))))
+    columns = (f'max_items_per_column = 1000\n[[columns]]\nname = "审计动态"\nurl = "{base}news/list.html"\n'
+               'category = "dynamic"\n')
+    audit_site(tmp_path, base, columns + '[checks.options."meta.footer"]\ntemplate_min_pages = 100000\n')
+    with Store(tmp_path / "govinspect.db") as store:
+        per_page = {f["id"] for f in store.findings() if f["check_id"] == "meta.footer"}
+    assert len(per_page) == TEMPLATE_PAGES
+    config = write_config(tmp_path / "site.toml", base, columns)
+    result = run_cli("check", "-c", str(config), "--db", str(tmp_path / "govinspect.db"))
+    assert result.returncode == 0, result.stderr
+    with Store(tmp_path / "govinspect.db") as store:
+        status = {f["id"]: (f["status"], f["evidence"].get("template")) for f in store.findings()
+                  if f["check_id"] == "meta.footer"}
+    assert [s for fid, s in status.items() if fid not in per_page] == [("open", True)]
+    assert {status[fid][0] for fid in per_page} == {"open"}, "folded, not fixed"

@@ -166,7 +166,7 @@ def test_times_are_the_sites_local_time_with_the_offset_named(site_server, tmp_p
     rows = sheet_rows(tmp_path / "out" / "rectification.xlsx")
     assert rows and all(r["首次发现（UTC+08:00）"] == r["最近发现（UTC+08:00）"] == beijing for r in rows)
     csv_rows = list(csv.reader(io.StringIO((tmp_path / "out" / "rectification.csv").read_text("utf-8-sig"))))
-    assert csv_rows[1][SHOWN_HEADERS.index("首次发现（UTC+08:00）")] == beijing.strftime("%Y-%m-%d %H:%M")
+    assert csv_rows[2][SHOWN_HEADERS.index("首次发现（UTC+08:00）")] == beijing.strftime("%Y-%m-%d %H:%M")
     assert "首次 / 最近发现（UTC+08:00）" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
 
 

@@ -94,6 +94,13 @@ class CrawlView:
         """
         self.limitations.setdefault(self.current_check or "", []).append(reason)
 
+    def ignored_findings(self, check_id: str) -> list[dict]:
+        """The site's findings of one check that a person triaged as false positives (status `ignored`), each with
+        its `evidence` decoded: what a check must not report again."""
+        rows = self._store.db.query("select * from findings where site_id = ? and check_id = ? and status = 'ignored'",
+                                    [self.run["site_id"], check_id])
+        return [dict(row, evidence=json.loads(row["evidence"] or "{}")) for row in rows]
+
     # pages -------------------------------------------------------------------
 
     @property

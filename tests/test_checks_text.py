@@ -315,7 +315,7 @@ def test_site_dictionaries_and_whitelist_apply_on_check_without_recrawling(site,
     assert "/news/typo-title.html" not in typos  # whitelisted
     row = next(r for r in findings(db) if r["subject"].endswith("/news/typo.html") and r["check_id"] == "text.typo")
     assert {o["text"] for o in row["evidence"]["occurrences"]} == {"审计项目形成", "已示公开"}
-    assert row["evidence"]["dictionaries"] == {"confusions.txt": "2026.11.1", "site-typos.txt": "1"}
+    assert row["evidence"]["dictionaries"] == {"confusions.txt": "2026.11.1", "site-typos.txt": "1", "terms.txt": "2026.12.1"}
 
     extra.write_text("# version: 2\n以示公开\t已示公开\n工作要点印发\t工作要点印发了\n", encoding="utf-8")
     result = run_cli("check", "-c", str(config), "--db", str(db), "--as-of", AS_OF.isoformat())

@@ -37,3 +37,14 @@ def shapes_of(path) -> dict[str, set[str]]:
 
 def shapes() -> dict[str, set[str]]:
     return shapes_of(shipped("similar_shapes.txt"))
+
+
+@lru_cache(maxsize=1)
+def shape_groups() -> dict[str, set[str]]:
+    """Character → the characters of its groups in `shape_pairs.txt` (each group read both ways)."""
+    out: dict[str, set[str]] = {}
+    for entry in read_dictionary(shipped("shape_pairs.txt")).entries:
+        group = set(entry.wrong + (entry.right or ""))
+        for char in group:
+            out.setdefault(char, set()).update(group - {char})
+    return out

@@ -18,7 +18,7 @@ DOUBLED_VERBS = {"研究", "讨论", "学习", "商量", "考虑", "休息", "�
                  "高兴", "开心", "轻松", "暖和", "凉快", "舒服", "清醒", "明白", "认识", "表扬", "批评", "教育",
                  "帮助", "关心", "照顾", "辛苦", "指导", "调查", "分析", "总结", "提高", "完善", "改进", "落实"}
 _NOT_IN_WORD = NEVER_DOUBLED | set("一不了没个")
-_DOUBLE = re.compile(r"([\u4e00-\u9fff]{1,2})\1")
+_DOUBLE = re.compile(r"(?=([\u4e00-\u9fff]{1,2})\1)")  # a lookahead: 推动移动移动 holds 动移动移 and 移动移动
 
 
 def repeats(text: str, freq: dict | None = None) -> list[tuple[int, int, str, str]]:
@@ -26,9 +26,12 @@ def repeats(text: str, freq: dict | None = None) -> list[tuple[int, int, str, st
 
     `freq` (a word → frequency dictionary) marks which two characters are a word; without it no word is judged.
     """
-    out = []
+    out, taken = [], 0
     for m in _DOUBLE.finditer(text):
-        unit, start, end = m.group(1), m.start(), m.end()
+        unit, start = m.group(1), m.start()
+        end = start + 2 * len(unit)
+        if start < taken:
+            continue
         if len(unit) == 1:
             if unit not in NEVER_DOUBLED:
                 continue
@@ -41,5 +44,8 @@ def repeats(text: str, freq: dict | None = None) -> list[tuple[int, int, str, st
                 continue
             if unit[0] == unit[1] or set(unit) & _NOT_IN_WORD:
                 continue  # AAAA (emphasis), 一个一个, 是不是不: forms of speech, not a slip
-        out.append((start, end, m.group(0), unit))
+            if start and text[start - 1].isascii() and text[start - 1].isalnum():
+                continue  # PPP项目项目经理: the first belongs to a name in Latin letters
+        out.append((start, end, text[start:end], unit))
+        taken = end
     return out

@@ -49,8 +49,12 @@ def law_index(paths) -> LawIndex:
 
 
 def _nearest(core: str, index: LawIndex, *, same_length: bool) -> str | None:
-    pool = [c for c in index.cores if len(c) == len(core)] if same_length else list(index.cores)
-    close = difflib.get_close_matches(core, pool, n=1, cutoff=MIN_SIMILARITY)
+    """The real title one character away (预箅法: 预算法), else the most similar one when similar enough."""
+    pool = [c for c in index.cores if len(c) == len(core)]
+    one_off = [c for c in pool if sum(a != b for a, b in zip(core, c)) == 1]
+    if one_off:
+        return index.cores[one_off[0]]
+    close = difflib.get_close_matches(core, pool if same_length else list(index.cores), n=1, cutoff=MIN_SIMILARITY)
     return index.cores[close[0]] if close else None
 
 

@@ -32,12 +32,17 @@ def term_variants(path, freq: dict) -> list[Entry]:
         forms = []
         if len(term) >= 5:
             forms += [term[:i] + term[i + 1:] for i in range(1, len(term) - 1) if term[i] not in _OMIT_KEPT]
-        if len(term) >= 4:
-            forms += [term[:i] + c + term[i + 1:] for i, char in enumerate(term) for c in sorted(confusion_set(char))]
+        if len(term) >= 4:  # 形成合理 is two right words, not a slip for 形成合力
+            forms += [form for i, char in enumerate(term) for c in sorted(confusion_set(char))
+                      if not _two_words(form := term[:i] + c + term[i + 1:], freq)]
         for form in forms:
             if form not in out and not freq.get(form) and form not in every:
                 out[form] = Entry(form, term, path.name, number)
     return list(out.values())
+
+
+def _two_words(text: str, freq: dict) -> bool:
+    return any(freq.get(text[:i]) and freq.get(text[i:]) for i in range(1, len(text)))
 
 
 _MATCHERS: dict[tuple, Matcher] = {}

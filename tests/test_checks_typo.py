@@ -3,6 +3,7 @@ and 文号 rules: sentences written for each pattern real pages missed, each wit
 
 from __future__ import annotations
 
+import openpyxl
 import pytest
 
 from conftest import AS_OF, run_cli, write_config
@@ -166,6 +167,10 @@ def test_triaged_suspect_is_not_reported_again_and_the_allow_list_comes_from_the
     routes["/news/list.html"] = listing([(p, t, "2026-11-02") for p, (t, _) in pages.items()])
     base = site_server(routes)
     db = crawl_and_check(tmp_path, base)
+    sheet = tmp_path / "list.xlsx"
+    assert run_cli("report", "--db", str(db), "--format", "xlsx", "--out", str(sheet)).returncode == 0
+    rows = [r for r in openpyxl.load_workbook(sheet)["整改清单"].iter_rows(values_only=True) if "错别字" in str(r[2])]
+    assert [r[2] for r in rows] == ["错别字", "疑似错别字", "疑似错别字"]  # certain first, suspected labelled
     suspects = {r["subject"]: r for r in findings(db) if r["check_id"] == "text.typo"}
     assert {s.rsplit("/", 1)[1] for s in suspects} == {"a.html", "a.html#suspected-typo", "b.html#suspected-typo"}
     first = suspects[base + "news/a.html#suspected-typo"]

@@ -419,7 +419,7 @@ def _correct_corpus(sample_crawl, planted_by=("text.typo", "text.leader_name", "
     from govinspect.store import Store
 
     db, run_id, site = sample_crawl
-    planted = {d["url"] for d in site.defects if d["check"] in planted_by}
+    planted = {d["url"].split("#")[0] for d in site.defects if d["check"] in planted_by}  # #suspected-typo
     with Store(db) as store:
         sample = [{"url": p["url"], "title": p["title"] or "", "text": p["text"]} for p in store.pages(run_id)
                   if p["url"] not in planted and p["text"]]

@@ -65,7 +65,7 @@ def typo_matcher(paths, whitelist) -> Matcher:
 def ignored_words(crawl: CrawlView) -> set[str]:
     """The wrong words of the site's suspected typos that a person triaged as false positives."""
     out = set()
-    for row in getattr(crawl, "ignored_findings", lambda check_id: [])("text.typo"):
+    for row in crawl.ignored_findings("text.typo"):
         evidence = row["evidence"]
         if evidence.get("confidence") == "suspected":
             out.update(o["text"] for o in [evidence] + evidence.get("occurrences", []) if o.get("text"))
@@ -124,10 +124,8 @@ class TextTypo(TextDictionaryCheck):
             extra = {"dictionary": dictionary} if dictionary else {}
             shown.append(occurrence(part, start, end, where=where, suggestion=right, kind=kind, **extra))
         first = shown[0]
-        if first["kind"] == "duplicate":
-            message = f"{where_name(source, first['where'])}「{first['text']}」重复，应为「{first['suggestion']}」"
-        else:
-            message = f"{where_name(source, first['where'])}「{first['text']}」应为「{first['suggestion']}」"
+        repeated = "重复，" if first["kind"] == "duplicate" else ""
+        message = f"{where_name(source, first['where'])}「{first['text']}」{repeated}应为「{first['suggestion']}」"
         return finding(source, message + more(shown), shown, confidence="certain", dictionaries=dictionaries)
 
     def _suspected(self, source: Text, suspects: list, model: str) -> Finding:

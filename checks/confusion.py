@@ -35,7 +35,9 @@ def shapes_of(path) -> dict[str, set[str]]:
     return out
 
 
+@lru_cache(maxsize=1)
 def shapes() -> dict[str, set[str]]:
+    """The shipped `similar_shapes.txt` (read once: the detector asks for every character it meets)."""
     return shapes_of(shipped("similar_shapes.txt"))
 
 

@@ -3,9 +3,10 @@ similar-shape characters, and an n-gram language model that weighs each correcti
 
 How a suspect is found, cheapest step first (the text pass must stay fast):
 1. A Chinese character is looked at only when neither pair it forms with its neighbours occurs inside any word of
-   jieba's frequency dictionary (an "isolated" character): a wrong character rarely joins its neighbours into a
-   word, a right one almost always does.
-2. Each character read alike (pypinyin, toneless) or shaped alike (`similar_shapes.txt`) is tried in its place;
+   jieba's frequency dictionary (an "isolated" character) and it is not a word as common as 的 or 在: a wrong
+   character rarely joins its neighbours into a word, a right one almost always does.
+2. Each character read alike (pypinyin, toneless) or shaped alike (`similar_shapes.txt`, `shape_pairs.txt`) is
+   tried in its place;
    a candidate must turn a run that is no word into a frequent word of 2–4 characters (知只产权 → 知识产权), and
    no word of the text may cross the run's edges (人才政策 is no 才政 for 财政).
 3. The language model scores the clause with and without the correction; the gain in log10 probability is the
@@ -35,7 +36,7 @@ MIN_SINGLE_FREQ = 100_000  # a character this frequent as a word of its own (的
 # until the real pages and seeds gave no false alarm (they did at 2.1 and 3.1 for three characters: 申请数, 企业助).
 THRESHOLDS = {2: 5.5, 3: 5.0, 4: 4.0}  # LM gain needed, by the length of the word the correction makes
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
-# A run before 村, 社区 … is a place's name, a run after 主任 … a person's: names are not words of any dictionary.
+# A run before 村, 社区 … is a place's name: names are not words of any dictionary.
 _PLACE_AFTER = set("村镇乡县路街巷区屯庄寨湾坪坝岭沟里")
 _PLACE_AFTER2 = ("社区", "街道", "小区", "公司", "集团")
 # The commonest surnames: a rare character right after one is most often a given name (王喆), not a typo.
@@ -67,9 +68,9 @@ class Vocabulary:
         self.tokenizer = jieba.Tokenizer()
         self.tokenizer.initialize()
         self.freq: dict[str, int] = self.tokenizer.FREQ
-        self.pairs = set(w[i:i + 2] for w, f in self.freq.items() if f and len(w) >= 2
-                               for i in range(len(w) - 1))
-        self.pairs |= {"\0\0"}
+        # "\0\0": a run of anything but Chinese (digits, marks) is never looked at
+        self.pairs = {w[i:i + 2] for w, f in self.freq.items() if f and len(w) >= 2 for i in range(len(w) - 1)}
+        self.pairs.add("\0\0")
         self.targets = frozenset(w[i:i + 2] for w, f in self.freq.items() if f >= MIN_WORD_FREQ and 2 <= len(w) <= 4
                                  for i in range(len(w) - 1))
         self.common = frozenset({"\0"} | {w for w, f in self.freq.items() if len(w) == 1 and f >= MIN_SINGLE_FREQ})

@@ -107,6 +107,13 @@ class CrawlView:
         """ok, degraded, failed or interrupted: what the crawl could see (govinspect/health.py)."""
         return self._store.health(self.run_id)[0]
 
+    def ignored_findings(self, check_id: str) -> list[dict]:
+        """The site's findings of one check that a person triaged as false positives (status `ignored`), each with
+        its `evidence` decoded: what a check must not report again."""
+        rows = self._store.db.query("select * from findings where site_id = ? and check_id = ? and status = 'ignored'",
+                                    [self.run["site_id"], check_id])
+        return [dict(row, evidence=json.loads(row["evidence"] or "{}")) for row in rows]
+
     # pages -------------------------------------------------------------------
 
     @property

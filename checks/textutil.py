@@ -222,7 +222,7 @@ def mask_numbers(text: str) -> str:
 # The 机关代字 before it is read backwards by hand: a pattern starting with it would be tried at every character.
 _DOC_CORE = re.compile(
     r"(?P<open>[〔\[【(（［﹝〖])\s*(?P<year>(?:19|20)\d{2})\s*(?P<close>[〕\]】)）］﹞〗])\s*(?P<di>第?)\s*"
-    r"(?P<seq>\d{1,5})\s*号")
+    r"(?P<seq>\d{1,5})?\s*号(?![召称码令])")
 _ORG_CHARS = 10
 
 
@@ -237,7 +237,7 @@ class DocNumber:
     year: str
     close: str
     di: str
-    seq: str
+    seq: str  # "" when the 文号 has none (〔2016〕 号)
     text: str
 
     def __getitem__(self, name: str) -> str:
@@ -261,7 +261,7 @@ def doc_numbers(text: str) -> list[DocNumber]:
         if org_start == org_end:
             continue  # no 机关代字: a bracketed year, not a 文号
         out.append(DocNumber(org_start, m.end(), text[org_start:org_end], m["open"], m["year"], m["close"],
-                             m["di"], m["seq"], text[org_start:m.end()]))
+                             m["di"], m["seq"] or "", text[org_start:m.end()]))
     return out
 
 
@@ -290,10 +290,12 @@ class PlainTexts:
     """A stand-in for `CrawlView` over plain texts, for tests and benchmarks: each text one article page
     (a dict gives the stored page's fields: url, kind, title, published, document_date …)."""
 
-    def __init__(self, texts, as_of=None):
+    def __init__(self, texts, as_of=None, ignored=()):
         from datetime import date
 
         self.as_of = as_of or date.today()
+        self.ignored = list(ignored)  # the site's ignored findings, as `CrawlView.ignored_findings` gives them
+        self.limitations: list[str] = []
         self.rows = []
         for i, item in enumerate(texts):
             row = {"url": f"http://plain.invalid/{i}.html", "kind": "article", "title": "", "column_id": None,
@@ -314,6 +316,12 @@ class PlainTexts:
 
     def links_to(self, url):
         return []
+
+    def limitation(self, reason):
+        self.limitations.append(reason)
+
+    def ignored_findings(self, check_id):
+        return [row for row in self.ignored if row["check_id"] == check_id]
 
 
 def run_check(check_id: str, texts, options: dict | None = None, as_of=None) -> list[Finding]:

@@ -348,12 +348,16 @@ def annual_report_draft(year: int, db_path: str, run_id: int | None, out_file: s
 @click.option("--check", "check_id", help="Only this check id.")
 @click.option("--status", type=click.Choice(["open", "fixed", "ignored"]), help="Only this status.")
 @click.option("--severity", type=click.Choice(SEVERITIES), help="Only this severity.")
-def findings(db_path: str, check_id: str | None, status: str | None, severity: str | None) -> None:
+@click.option("--confidence", type=click.Choice(["certain", "suspected"]),
+              help="Only typos found by dictionary (certain) or only the detector's 疑似错别字 (suspected).")
+def findings(db_path: str, check_id: str | None, status: str | None, severity: str | None,
+             confidence: str | None) -> None:
     """List findings in the terminal."""
     _existing_db(db_path)
     with Store(db_path) as store:
         rows = [f for f in store.findings(status=status)
-                if (not check_id or f["check_id"] == check_id) and (not severity or f["severity"] == severity)]
+                if (not check_id or f["check_id"] == check_id) and (not severity or f["severity"] == severity)
+                and (not confidence or (f["evidence"] or {}).get("confidence") == confidence)]
     if not rows:
         click.echo("no findings", err=True)
         return

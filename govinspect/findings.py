@@ -52,7 +52,10 @@ class PassResult:
 # or a link target verified. Only such a subject can be judged clean, and its finding closed.
 FETCHED = """exists (select 1 from pages where run_id = :run and url = {url} and carried = 0 and error is null
                      and http_status < 500 and http_status not in (403, 412, 429, 521))"""
-REOBSERVED = f"""({FETCHED.format(url="findings.subject")}
+# A subject may name a part of its page (`…#suspected-typo`): the page is what was fetched again.
+SUBJECT_PAGE = ("(case when instr(findings.subject, '#') > 0 "
+                "then substr(findings.subject, 1, instr(findings.subject, '#') - 1) else findings.subject end)")
+REOBSERVED = f"""({FETCHED.format(url=SUBJECT_PAGE)}
     or exists (select 1 from targets where run_id = :run and url = findings.subject and carried = 0
                and verdict in ('ok', 'redirected', 'broken', 'soft-404')))"""
 # A finding that rests on several pages (a policy document and its interpretation) needs all of them seen again.

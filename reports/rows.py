@@ -54,6 +54,7 @@ class Row:
     deadline: date | None
     note: str
     change: str | None = None
+    confidence: str = ""  # "suspected" for the typo detector's 疑似错别字: labelled so and listed after the certain
 
     def values(self, number: int) -> list:
         """The cells in HEADERS order; dates stay dates, the writer formats them."""
@@ -185,7 +186,7 @@ def build(store: Store, run_id: int | None = None, *, status: str | None = None,
         rows.append(_row(f, cls, category, places, started, deadline, wanted.get(f["id"]), since))
     rows.sort(key=lambda r: (STATUS_ORDER.index(r.status) if r.status in STATUS_ORDER else 9,
                              SEVERITY_ORDER.index(r.severity) if r.severity in SEVERITY_ORDER else 9,
-                             r.category, r.check_id, r.url))
+                             r.category, r.check_id, r.confidence == "suspected", r.url))
     report = Rectification(
         site={"name": run["site_name"], "base_url": run["base_url"]}, run=run, day=day, deadline_days=deadline_days,
         deadline=deadline, calendar_note=calendar_note, include_info=include_info, rows=rows,
@@ -210,14 +211,18 @@ def _row(f: dict, cls, category: str, places: dict, started: dict, deadline: dat
     if f["triage_reason"]:
         notes.append(f"{STATUS_ZH.get(f['triage'], f['triage'] or '')}：{f['triage_reason']}")
     before, wrong, after, right = highlight_parts(evidence)
+    check_title = cls.title if cls else (f["title"] or "")
+    if evidence.get("confidence") == "suspected":  # 疑似错别字: a column of its own value, for the sheet's filter
+        check_title = "疑似" + check_title
     return Row(
-        id=f["id"], check_id=f["check_id"], category=category, check_title=cls.title if cls else (f["title"] or ""),
+        id=f["id"], check_id=f["check_id"], category=category, check_title=check_title,
         severity=f["severity"], column=mask(f["column_name"] or column), page_title=mask(title), url=f["subject"],
         message=mask(f["message"]), evidence=mask(evidence_line(evidence)),
         highlight=(mask(before), mask(wrong), mask(after), mask(right)),
         pages=pages[:MAX_PAGES_LISTED], pages_total=len(pages), first_seen=started.get(f["first_seen_run"]),
         last_seen=started.get(f["last_seen_run"]), status=f["status"],
-        deadline=deadline if f["status"] == "open" else None, note=mask("；".join(notes)), change=change)
+        deadline=deadline if f["status"] == "open" else None, note=mask("；".join(notes)), change=change,
+        confidence=evidence.get("confidence", ""))
 
 
 def _places(store: Store, run_ids: list[int]) -> dict[str, tuple[str, str]]:

@@ -315,7 +315,7 @@ def test_site_dictionaries_and_whitelist_apply_on_check_without_recrawling(site,
     assert "/news/typo-title.html" not in typos  # whitelisted
     row = next(r for r in findings(db) if r["subject"].endswith("/news/typo.html") and r["check_id"] == "text.typo")
     assert {o["text"] for o in row["evidence"]["occurrences"]} == {"审计项目形成", "已示公开"}
-    assert row["evidence"]["dictionaries"] == {"confusions.txt": "2026.11.1", "site-typos.txt": "1"}
+    assert row["evidence"]["dictionaries"] == {"confusions.txt": "2026.11.1", "site-typos.txt": "1", "terms.txt": "2026.12.1"}
 
     extra.write_text("# version: 2\n以示公开\t已示公开\n工作要点印发\t工作要点印发了\n", encoding="utf-8")
     result = run_cli("check", "-c", str(config), "--db", str(db), "--as-of", AS_OF.isoformat())
@@ -419,7 +419,7 @@ def _correct_corpus(sample_crawl, planted_by=("text.typo", "text.leader_name", "
     from govinspect.store import Store
 
     db, run_id, site = sample_crawl
-    planted = {d["url"] for d in site.defects if d["check"] in planted_by}
+    planted = {d["url"].split("#")[0] for d in site.defects if d["check"] in planted_by}  # #suspected-typo
     with Store(db) as store:
         sample = [{"url": p["url"], "title": p["title"] or "", "text": p["text"]} for p in store.pages(run_id)
                   if p["url"] not in planted and p["text"]]

@@ -29,7 +29,7 @@ CHECK_IDS = (
     "link.broken", "link.soft404", "link.blocked", "link.private", "link.hidden",
     "interpretation.missing_source", "interpretation.missing_link", "interpretation.broken",
     "interpretation.mismatch", "interpretation.late",
-    "text.leader_name", "text.formulation", "text.typo", "text.sensitive", "text.doc_number",
+    "text.leader_name", "text.formulation", "text.typo", "text.law_title", "text.sensitive", "text.doc_number",
     "text.punctuation", "text.numbering", "text.mojibake", "text.blank_page", "text.date",
     "privacy.id_number", "privacy.phone", "privacy.bank_card",
     "meta.tags", "meta.site_code", "meta.footer", "meta.pubdate", "disclosure.late",

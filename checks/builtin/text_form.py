@@ -18,6 +18,10 @@ INDICATOR = "内容表述"
 
 def doc_number_problems(match: DocNumber) -> list[str]:
     problems = []
+    if not match["seq"]:
+        problems.append("缺少序号")
+    if re.search(r"\s", match["text"].strip()):
+        problems.append("文号中有空格")
     if match["open"] != "〔" or match["close"] != "〕":
         problems.append(f"年份用了「{match['open']}{match['close']}」而不是六角括号「〔〕」")
     if match["di"]:
@@ -28,7 +32,8 @@ def doc_number_problems(match: DocNumber) -> list[str]:
 
 
 def right_doc_number(match: DocNumber) -> str:
-    return f"{match['org']}〔{match['year']}〕{int(match['seq'])}号"
+    """The 文号 as it should be written; the serial number a person must fill in stays a blank (〔2016〕□号)."""
+    return f"{match['org'].strip()}〔{match['year']}〕{int(match['seq']) if match['seq'] else '□'}号"
 
 
 class TextDocNumber(Check):
@@ -53,14 +58,22 @@ class TextDocNumber(Check):
 
 # ---- 中英文标点混用 ---------------------------------------------------------------------------------------
 
-FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-_HALF = re.compile(r"[,;:?!()]")
+FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
+_HALF = re.compile(r"[,;:?!().]")
 _URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s\u4e00-\u9fff，。；、（）《》“”]*", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CHINESE_MARKS = set("“”‘’《》〈〉、。，；：？！（）【】〔〕「」『』…—·")
+# A bracket pair of two widths: （…) or (…）; the half-width one is wrong.
+_MIXED_PAIR = re.compile(r"（[^（）()\n]{0,60}(\))|(\()[^（）()\n]{0,60}）")
+_CN_NUMERAL = set("一二三四五六七八九十")
 
 
 def _chinese(char: str) -> bool:
     return is_han(char) or char in _CHINESE_MARKS
+
+
+def _number(char: str) -> bool:
+    return "0" <= char <= "9" or char == "%"
 
 
 def _neighbour(text: str, i: int, step: int) -> str:
@@ -71,16 +84,39 @@ def _neighbour(text: str, i: int, step: int) -> str:
     return text[j] if 0 <= j < len(text) and text[j] != "\n" else ""
 
 
+def _heading(text: str, i: int) -> bool:
+    """text[i] ends a heading's numeral at the start of a line (一. 总则): numbering, not a sentence's mark."""
+    j = i
+    while j > 0 and text[j - 1] in _CN_NUMERAL:
+        j -= 1
+    return j < i and (j == 0 or text[j - 1] in "\n \t\u3000")
+
+
+def _wrong_mark(text: str, i: int, mark: str) -> bool:
+    before, after = _neighbour(text, i, -1), _neighbour(text, i, 1)
+    if mark == ".":  # between two Chinese phrases; never in a number, an abbreviation or a heading's 一.
+        return is_han(before) and is_han(after) and not _heading(text, i)
+    if _chinese(before) and _chinese(after):
+        return True
+    # , ; beside a number: 增长3.9%;粮食 (but 1,000 stays, and 电话:0579 or 10:30 are not judged)
+    return mark in ",;" and ((_chinese(before) and _number(after)) or (_number(before) and _chinese(after)))
+
+
 def mixed_punctuation(text: str) -> list[tuple[int, str]]:
-    """(offset, mark) of each half-width , ; : ? ! ( ) with Chinese on both sides; URLs and numbers skipped."""
-    urls = [m.span() for m in _URL.finditer(text)] if ("http" in text or "www." in text or "ftp" in text) else []
-    out = []
-    for match in _HALF.finditer(text):
-        i = match.start()
-        if _chinese(_neighbour(text, i, -1)) and _chinese(_neighbour(text, i, 1)):
-            if not any(a <= i < b for a, b in urls):
-                out.append((i, match.group(0)))
-    return out
+    """(offset, mark) of each half-width , ; : ? ! ( ) with Chinese on both sides, of a , ; between Chinese and a
+    number or %, of a half-width . between Chinese, and of the half-width half of a （…) pair;
+    URLs and e-mail addresses skipped."""
+    skipped = []
+    if "http" in text or "www." in text or "ftp" in text:
+        skipped += [m.span() for m in _URL.finditer(text)]
+    if "@" in text:
+        skipped += [m.span() for m in _EMAIL.finditer(text)]
+    found = {m.start(): m.group(0) for m in _HALF.finditer(text) if _wrong_mark(text, m.start(), m.group(0))}
+    if "（" in text or "）" in text:
+        for m in _MIXED_PAIR.finditer(text):
+            at = m.start(1) if m.group(1) else m.start(2)
+            found[at] = text[at]
+    return sorted((i, mark) for i, mark in found.items() if not any(a <= i < b for a, b in skipped))
 
 
 def _snippet(text: str, i: int) -> tuple[int, int]:
@@ -115,7 +151,7 @@ class TextPunctuation(Check):
             for _, mark in marks:
                 counts[mark] = counts.get(mark, 0) + 1
             first = found[0]
-            yield finding(source, f"{where_name(source, 'text')}有 {len(found)} 处半角标点夹在汉字之间，"
+            yield finding(source, f"{where_name(source, 'text')}有 {len(found)} 处半角标点用在中文里，"
                           f"如「{first['text']}」应为「{first['suggestion']}」", found, marks=counts)
 
 

@@ -1,4 +1,4 @@
-"""Wording (内容表述) by dictionary: leaders' names, fixed formulations, the 政务 confusion dictionary, sensitive words.
+"""Wording (内容表述) by dictionary: leaders' names, fixed formulations, sensitive words (typos: typo.py).
 
 The dictionaries are data (`checks/data/*.txt`, checks/dictionaries.py), matched with Aho-Corasick over the
 main text and title of every page and the text of every attachment. A site adds its own files with
@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterator
 
 from checks.api import Check, CrawlView
+from checks.confusion import homophones as homophones_of
+from checks.confusion import shapes_of
 from checks.dictionaries import (Entry, Matcher, dictionary_paths, file_key, load_matcher, read_dictionary,
                                  shipped, versions)
 from checks.textutil import Text, finding, more, nonempty, occurrence, where_name
@@ -56,17 +57,6 @@ class TextDictionaryCheck(Check):
                      for where, part, start, end, entry in found]
             yield finding(source, self.message(source, found[0][0], found[0][4]) + more(shown), shown,
                           dictionaries=dictionaries)
-
-
-class TextTypo(TextDictionaryCheck):
-    id = "text.typo"
-    title = "错别字"
-    indicator = INDICATOR
-    severity = "major"
-    files = ("confusions.txt",)
-
-    def message(self, source, where, entry):
-        return f"{where_name(source, where)}「{entry.wrong}」应为「{entry.right}」"
 
 
 class TextFormulation(TextDictionaryCheck):
@@ -122,33 +112,6 @@ def _split(field: str) -> tuple[str, ...]:
     return tuple(t for t in field.replace("，", "、").split("、") if t)
 
 
-@lru_cache(maxsize=1)
-def _homophones() -> dict[str, frozenset[str]]:
-    """Toneless pinyin → the common characters (GB2312 level 1) read so."""
-    from pypinyin.contrib.tone_convert import to_normal
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    out: dict[str, set[str]] = {}
-    for code, readings in pinyin_dict.items():
-        char = chr(code)
-        try:
-            encoded = char.encode("gb2312")
-        except UnicodeEncodeError:
-            continue
-        if len(encoded) != 2 or not 0xB0 <= encoded[0] <= 0xD7:
-            continue
-        for reading in readings.split(","):
-            out.setdefault(to_normal(reading), set()).add(char)
-    return {reading: frozenset(chars) for reading, chars in out.items()}
-
-
-def _shapes(path) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for entry in read_dictionary(path).entries:
-        out.setdefault(entry.wrong, set()).update(entry.right or "")
-    return out
-
-
 @dataclass
 class LeaderIndex:
     """Near misses of leaders' names (variant → the leaders and how it differs) and an automaton of their titles:
@@ -175,7 +138,7 @@ def leader_index(paths: list, whitelist: list[str]) -> LeaderIndex:
                for d in (read_dictionary(p) for p in paths) for e in d.entries}
     from pypinyin import Style, lazy_pinyin  # imported when first needed: it takes a sixth of a second
 
-    shapes, homophones = _shapes(shapes_file), _homophones()
+    shapes, homophones = shapes_of(shapes_file), homophones_of()
     variants: dict[str, list[tuple[Leader, str]]] = {}
     for leader in leaders.values():
         readings = lazy_pinyin(leader.name, style=Style.NORMAL)

@@ -7,6 +7,7 @@ import datetime
 from govinspect.demo import attachments as att
 from govinspect.demo import content as c
 from govinspect.demo import numbers as num
+from checks.builtin.typo import SUSPECTED
 from govinspect.demo.plan import DAY, Builder
 
 HIDDEN_HOST = "http://www.yule-88.example/"      # the 暗链 target: reserved TLD, never resolvable
@@ -64,6 +65,26 @@ def sjdt(b: Builder) -> None:
     d = b.doc(k, f"县审计局完成{town}政府投资建设项目审计", b.ago(100), [
         f"近日，县审计局完成{town}政府投资建设项目审计，审计共核减工程结算金额1,280.5万元，促进完善工程建设管理制度3项。"])
     b.near_miss("text.punctuation", d.url, "half-width comma between digits (1,280.5) is not between Chinese characters")
+    _wording(b, k)
+
+
+def _wording(b: Builder, k: str) -> None:
+    """A typo only the statistical detector sees (疑似错别字, a finding apart from the dictionary's) and a law title
+    that does not exist, each beside text that must stay quiet."""
+    d = b.doc(k, "县审计局开展城乡居民医疗保障资金专项审计", b.ago(110), [
+        f"{c.md(b.ago(110))}，县审计局开展城乡居民医疗保障资金专项审计。",
+        "审计发现，全县城乡居民医疗报险参保率稳定在95%以上，基金运行总体平稳。"])
+    b.defect("text.typo", d.url + SUSPECTED, "医疗报险 for 医疗保险: in no dictionary, found by the language model "
+             "(confidence suspected)", page=d.url, text="医疗报险", suggestion="医疗保险", confidence="suspected")
+    d = b.doc(k, "县审计局开展生态环境保护专项审计调查", b.ago(115), [
+        f"{c.md(b.ago(115))}，县审计局依据《中华人民共和国环境环保法》开展生态环境保护专项审计调查。"])
+    b.defect("text.law_title", d.url, "a law that does not exist (环境环保法 for 环境保护法)",
+             text="中华人民共和国环境环保法", suggestion="中华人民共和国环境保护法")
+    d = b.doc(k, "县审计局开展审计法宣传活动", b.ago(120), [
+        f"{c.md(b.ago(120))}，审计组组长王喆同志向群众讲解《中华人民共和国审计法》和《审计法实施条例》。"])
+    b.near_miss("text.typo", d.url + SUSPECTED, "a given name after a surname (王喆) is not a typo", page=d.url,
+                text="王喆")
+    b.near_miss("text.law_title", d.url, "real titles, in full and abbreviated", text="中华人民共和国审计法")
 
 
 def tpxw(b: Builder) -> None:

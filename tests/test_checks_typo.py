@@ -165,6 +165,7 @@ def test_triaged_suspect_is_not_reported_again_and_the_allow_list_comes_from_the
              "/news/b.html": ("窗口服务", "窗口工作人员要提高办事效律。全县城乡居民医疗报险参保率稳定。")}
     routes = {path: article(title, text, "2026-11-02") for path, (title, text) in pages.items()}
     routes["/news/list.html"] = listing([(p, t, "2026-11-02") for p, (t, _) in pages.items()])
+    routes["/"] = '<html><head><title>青山县审计局</title></head><body><a href="/news/list.html">工作动态</a></body></html>'
     base = site_server(routes)
     db = crawl_and_check(tmp_path, base)
     sheet = tmp_path / "list.xlsx"

@@ -224,9 +224,14 @@ def triage(finding_ids: tuple[str, ...], action: str | None, reason: str | None,
 
     if action is None:
         raise UserError("give one of --ignore, --fixed or --reopen")
+    from govinspect.events import EventError
+
     _existing_db(db_path)
     with Store(db_path) as store:
-        rows = mark(store, resolve_ids(store, finding_ids), action, reason)
+        try:
+            rows = mark(store, resolve_ids(store, finding_ids), action, reason)
+        except EventError as error:
+            raise UserError(f"--reason: {error}" if action == "ignore" else str(error)) from None
     for row in rows:
         click.echo(f"{row['id']}  {row['status']:<7} {row['check_id']:<24} {row['subject']}")
 
@@ -411,3 +416,120 @@ def schedule_test_alert(config_path: str) -> None:
             click.echo(send(config, notice))
         except AlertError as error:
             raise UserError(str(error)) from None
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; another than loopback only once an account exists.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: a free one).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Requests served at once.")
+def serve(db_path: str, host: str, port: int, threads: int) -> None:
+    """The browser workspace: overview, findings with filters, triage, runs, screenshots (local accounts only)."""
+    from waitress import create_server
+
+    from govinspect.workspace import create_app
+    from govinspect.workspace.accounts import has_users
+
+    _existing_db(db_path)
+    with Store(db_path) as store:
+        accounts = has_users(store)
+    if not accounts and not _loopback(host):
+        raise UserError(f"--host {host}: no account exists yet, so the workspace listens only on loopback "
+                        "(create one with `govinspect user add NAME --role editor` first)")
+    try:
+        server = create_server(create_app(db_path), host=host, port=port, threads=threads, ident="govinspect")
+    except OSError as error:
+        raise UserError(f"--host/--port: cannot listen on {host}:{port} ({error.strerror or error})") from None
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"workspace: http://{shown}:{server.effective_port}/ (database {db_path}; Ctrl-C to stop)")
+    if not accounts:
+        click.echo("no account yet: create one with `govinspect user add NAME --role editor`", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@main.group(cls=Commands)
+def user() -> None:
+    """The workspace's local accounts: editors triage findings, viewers only read."""
+
+
+def _accounts(function):
+    """An unusable name, role or password as one line and exit 2."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        from govinspect.workspace.accounts import AccountError
+
+        try:
+            return function(*args, **kwargs)
+        except AccountError as error:
+            raise UserError(str(error)) from None
+
+    return wrapper
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["editor", "viewer"]),
+              help="editor: may triage findings; viewer: reads only.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@db_option
+@_accounts
+def user_add(name: str, role: str, password_stdin: bool, db_path: str) -> None:
+    """Create an account (the password is asked twice on the terminal, or read from stdin)."""
+    from govinspect.workspace.accounts import add_user
+
+    _existing_db(db_path)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    with Store(db_path) as store:
+        add_user(store, name, role, password)
+    click.echo(f"{name} ({role}) added")
+
+
+@user.command("list")
+@db_option
+def user_list(db_path: str) -> None:
+    """List the accounts with their role."""
+    from govinspect.workspace.accounts import users
+
+    _existing_db(db_path)
+    with Store(db_path) as store:
+        rows = users(store)
+    if not rows:
+        click.echo("no accounts", err=True)
+    for row in rows:
+        click.echo(f"{row['name']:<24} {row['role']:<7} {row['created_at']}")
+
+
+@user.command("remove")
+@click.argument("name")
+@db_option
+@_accounts
+def user_remove(name: str, db_path: str) -> None:
+    """Remove an account; its sessions end at once."""
+    from govinspect.workspace.accounts import remove_user
+
+    _existing_db(db_path)
+    with Store(db_path) as store:
+        remove_user(store, name)
+    click.echo(f"{name} removed")

@@ -138,6 +138,7 @@ def audit(config_path: str, db_path: str, out_dir: str, full: bool, as_of: str |
     from checks.summary import seen
     from crawler.runner import run_crawl
     from govinspect.summary import print_summary, write_reports
+    from reports.screenshots import take_screenshots
 
     config = load_config(config_path)
     registry = load_registry()
@@ -146,6 +147,7 @@ def audit(config_path: str, db_path: str, out_dir: str, full: bool, as_of: str |
     run_id = run_crawl(config, db_path, mode="full" if full else "incremental", as_of=_as_of(as_of, config))
     with Store(db_path) as store:
         result = run_checks(store, run_id, config, registry=registry)
+        take_screenshots(store, run_id, config)
         write_reports(store, run_id, Path(out_dir))
         print_summary(store, run_id, result)
         if fail_on and any(f["status"] == "open" and SEVERITIES.index(f["seen_severity"]) <= SEVERITIES.index(fail_on)

@@ -47,6 +47,7 @@ class Row:
     deadline: date | None
     note: str
     change: str | None = None
+    screenshot: int | None = None  # id of the evidence screenshot that shows it, when the run took one
 
     def values(self, number: int) -> list:
         """The cells in HEADERS order; dates stay dates, the writer formats them."""
@@ -73,6 +74,7 @@ class Rectification:
     changes: Diff  # against the previous run (or `since`)
     since: int | None = None
     trend: list[dict] = field(default_factory=list)
+    screenshots: dict[int, dict] = field(default_factory=dict)  # id → {url, png, width, height}, those rows show
 
     @property
     def title(self) -> str:
@@ -108,7 +110,8 @@ def mask(text: str | None) -> str:
 
 
 def build(store: Store, run_id: int | None = None, *, status: str | None = None, include_info: bool = False,
-          since: int | None = None, deadline_days: int = DEFAULT_DEADLINE_DAYS, trend: bool = False) -> Rectification:
+          since: int | None = None, deadline_days: int = DEFAULT_DEADLINE_DAYS, trend: bool = False,
+          screenshots: bool = False) -> Rectification:
     run = store.run(run_id)
     if run is None:
         raise LookupError(f"{store.path}: no run {run_id}" if run_id else f"{store.path}: no run yet")
@@ -155,7 +158,22 @@ def build(store: Store, run_id: int | None = None, *, status: str | None = None,
         changes=changes, since=since)
     if trend:
         report.trend = open_trend(store, site_id, registry)
+    if screenshots:
+        report.screenshots = _attach_screenshots(store, run_id, rows)
     return report
+
+
+def _attach_screenshots(store: Store, run_id: int, rows: list[Row]) -> dict[int, dict]:
+    """Each row's screenshot: one that marks it, else one of its page or of a page it shows on."""
+    from reports.screenshots import run_screenshots
+
+    shots = run_screenshots(store, run_id)
+    marking = {fid: shot["id"] for shot in shots for fid in json.loads(shot["marks"] or "[]")}
+    of_url = {shot["url"]: shot["id"] for shot in shots}
+    for row in rows:
+        row.screenshot = marking.get(row.id) or next((of_url[u] for u in [row.url, *row.pages] if u in of_url), None)
+    used = {row.screenshot for row in rows}
+    return {shot["id"]: shot for shot in shots if shot["id"] in used}
 
 
 def _row(f: dict, cls, category: str, places: dict, started: dict, deadline: date, change: str | None,

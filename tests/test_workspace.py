@@ -327,3 +327,16 @@ def test_accounts_on_the_command_line(tmp_path, site):
     assert run_cli("user", "remove", "carol", "--db", str(db)).returncode == 0
     result = run_cli("user", "remove", "carol", "--db", str(db))
     assert result.returncode == 2 and "no user" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["serve"], ["user"], ["user", "add"], ["user", "list"], ["user", "remove"]])
+def test_workspace_commands_have_help(command):
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0 and "Usage:" in result.stdout and len(result.stdout.splitlines()) > 4
+
+
+def test_cli_ignore_needs_a_reason(site):
+    fid = query(site["db"], "select id from findings where status = 'open' order by id limit 1")[0][0]
+    result = run_cli("triage", fid, "--ignore", "--db", str(site["db"]))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--reason" in result.stderr
+    assert query(site["db"], "select status from findings where id = ?", [fid])[0][0] == "open"

@@ -466,25 +466,21 @@ def _loopback(host: str) -> bool:
         return False
 
 
-@main.group(cls=Commands)
-def user() -> None:
-    """The workspace's local accounts: editors triage findings, viewers only read."""
+class AccountCommands(Commands):
+    """An unusable user name, role or password as one line and exit 2, like every other input mistake."""
 
-
-def _accounts(function):
-    """An unusable name, role or password as one line and exit 2."""
-    import functools
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
+    def invoke(self, ctx):
         from govinspect.workspace.accounts import AccountError
 
         try:
-            return function(*args, **kwargs)
+            return super().invoke(ctx)
         except AccountError as error:
             raise UserError(str(error)) from None
 
-    return wrapper
+
+@main.group(cls=AccountCommands)
+def user() -> None:
+    """The workspace's local accounts: editors triage findings, viewers only read."""
 
 
 @user.command("add")
@@ -493,7 +489,6 @@ def _accounts(function):
               help="editor: may triage findings; viewer: reads only.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @db_option
-@_accounts
 def user_add(name: str, role: str, password_stdin: bool, db_path: str) -> None:
     """Create an account (the password is asked twice on the terminal, or read from stdin)."""
     from govinspect.workspace.accounts import add_user
@@ -526,7 +521,6 @@ def user_list(db_path: str) -> None:
 @user.command("remove")
 @click.argument("name")
 @db_option
-@_accounts
 def user_remove(name: str, db_path: str) -> None:
     """Remove an account; its sessions end at once."""
     from govinspect.workspace.accounts import remove_user

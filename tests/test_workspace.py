@@ -94,6 +94,8 @@ def sign_in(browser, url: str, user: tuple[str, str]):
     page.seen = {"dialogs": [], "errors": []}
     page.on("dialog", lambda dialog: (page.seen["dialogs"].append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda error: page.seen["errors"].append(str(error)))
+    # A Content-Security-Policy violation (an inline style htmx would add, a payload that got out) logs an error.
+    page.on("console", lambda message: page.seen["errors"].append(message.text) if message.type == "error" else None)
     page.goto(url + "login")
     page.fill("input[name=name]", user[0])
     page.fill("input[name=password]", user[1])

@@ -226,14 +226,9 @@ def triage(finding_ids: tuple[str, ...], action: str | None, reason: str | None,
 
     if action is None:
         raise UserError("give one of --ignore, --fixed or --reopen")
-    from govinspect.events import EventError
-
     _existing_db(db_path)
     with Store(db_path) as store:
-        try:
-            rows = mark(store, resolve_ids(store, finding_ids), action, reason)
-        except EventError as error:
-            raise UserError(f"--reason: {error}" if action == "ignore" else str(error)) from None
+        rows = mark(store, resolve_ids(store, finding_ids), action, reason)
     for row in rows:
         click.echo(f"{row['id']}  {row['status']:<7} {row['check_id']:<24} {row['subject']}")
 

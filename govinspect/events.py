@@ -16,7 +16,7 @@ ACTION_ZH = {"fixed": "标记为已整改", "ignore": "忽略（误报）", "reo
 
 
 class EventError(ValueError):
-    """An event a person asked for that cannot be recorded: the message says what is missing."""
+    """An event a person asked for that cannot be recorded: the message (Chinese, shown in the workspace) says why."""
 
 
 @dataclass
@@ -55,19 +55,17 @@ def history(store: Store, finding_id: str) -> list[dict]:
 def _validated(action: str, reason: str | None, assignee: str | None, deadline: str | None,
                comment: str | None) -> dict:
     if action not in ACTIONS:
-        raise EventError(f"unknown action {action!r} (one of {', '.join(ACTIONS)})")
+        raise EventError(f"未知的操作 {action!r}（可用：{'、'.join(ACTIONS)}）")
     reason, assignee, comment = (v.strip() if v else None for v in (reason, assignee, comment))
-    if action == "ignore" and not reason:
-        raise EventError("ignoring a finding as a false positive needs a reason")
     if action == "assign" and not assignee:
-        raise EventError("assign: give the person's name")
+        raise EventError("指派需要填写责任人")
     if action == "comment" and not comment:
-        raise EventError("comment: the comment is empty")
+        raise EventError("评论内容为空")
     if action == "deadline":
         try:
             deadline = date.fromisoformat((deadline or "").strip()).isoformat()
         except ValueError:
-            raise EventError(f"deadline: not a date (YYYY-MM-DD): {deadline!r}") from None
+            raise EventError(f"整改期限不是有效日期（年-月-日）：{deadline!r}") from None
     else:
         deadline = None
     return {"reason": reason, "assignee": assignee if action == "assign" else None, "deadline": deadline,

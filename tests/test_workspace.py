@@ -195,7 +195,7 @@ def test_an_ignore_without_reason_is_refused(editor, site):
     fid = query(site["db"], "select id from findings where status = 'open' order by id limit 1")[0][0]
     token = editor.locator("input[name=csrf]").first.get_attribute("value")
     answer = editor.request.post(site["url"] + f"findings/{fid}/events", form={"csrf": token, "action": "ignore"})
-    assert answer.status == 400 and "reason" in answer.text()
+    assert answer.status == 400 and "需要填写原因" in answer.text()
     assert query(site["db"], "select status from findings where id = ?", [fid])[0][0] == "open"
 
 
@@ -337,8 +337,12 @@ def test_workspace_commands_have_help(command):
     assert result.returncode == 0 and "Usage:" in result.stdout and len(result.stdout.splitlines()) > 4
 
 
-def test_cli_ignore_needs_a_reason(site):
+def test_mistaken_triage_forms_say_why_in_chinese(editor, site):
     fid = query(site["db"], "select id from findings where status = 'open' order by id limit 1")[0][0]
-    result = run_cli("triage", fid, "--ignore", "--db", str(site["db"]))
-    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "--reason" in result.stderr
-    assert query(site["db"], "select status from findings where id = ?", [fid])[0][0] == "open"
+    token = editor.locator("input[name=csrf]").first.get_attribute("value")
+    for form, words in (({"action": "deadline", "deadline": "2026-02-30"}, "整改期限不是有效日期"),
+                        ({"action": "assign", "assignee": "  "}, "指派需要填写责任人"),
+                        ({"action": "delete"}, "未知的操作")):
+        answer = editor.request.post(site["url"] + f"findings/{fid}/events", form={"csrf": token, **form})
+        assert answer.status == 400 and words in answer.text()
+    assert query(site["db"], "select count(*) from finding_events where finding_id = ?", [fid])[0][0] == 0

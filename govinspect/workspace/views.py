@@ -155,6 +155,9 @@ def triage(finding_id: str):
     form = request.form
     error = ""
     try:
+        if form.get("action") == "ignore" and not (form.get("reason") or "").strip():
+            # The command line's --reason stays optional (the contract); a person in the workspace says why.
+            raise EventError("忽略（误报）需要填写原因")
         record(db, [finding_id], form.get("action", ""), actor=g.user["name"], source="web",
                reason=form.get("reason"), assignee=form.get("assignee"), deadline=form.get("deadline"),
                comment=form.get("comment"))

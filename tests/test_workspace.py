@@ -345,3 +345,26 @@ def test_mistaken_triage_forms_say_why_in_chinese(editor, site):
         answer = editor.request.post(site["url"] + f"findings/{fid}/events", form={"csrf": token, **form})
         assert answer.status == 400 and words in answer.text()
     assert query(site["db"], "select count(*) from finding_events where finding_id = ?", [fid])[0][0] == 0
+
+
+def test_pages_of_the_list_cover_every_finding_once(browser, tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO / "tests" / "benchmarks"))
+    from export_speed import make_database
+
+    db = tmp_path / "govinspect.db"
+    make_database(db, 130, 200)
+    assert add_user(db, *EDITOR, "editor").returncode == 0
+    with serving(db) as url:
+        context, page = sign_in(browser, url, EDITOR)
+        page.goto(url + "findings?status=all&sort=url")
+        seen = []
+        while True:
+            seen += page.eval_on_selector_all("#findings-table tbody tr[data-id]", "rows => rows.map(r => r.dataset.id)")
+            if page.locator("#next-page").count() == 0:
+                break
+            shown = page.inner_text("#count")
+            page.click("#next-page")  # htmx swaps the list in place
+            expect(page.locator("#count")).not_to_have_text(shown)
+        assert len(seen) == len(set(seen)) == 130 and "page=3" in page.url
+        assert page.inner_text("#count") == "共 130 条，第 3 / 3 页"
+        context.close()

@@ -1,0 +1,75 @@
+"""Evidence screenshots at audit time: the pages with findings, the evidence marked, numbers masked, other hosts refused."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from datetime import timedelta
+
+import pytest
+
+from conftest import AS_OF, Route, audit_site
+from test_report_html import CHROMIUM
+from textsite import article, listing
+
+DAY = (AS_OF - timedelta(days=2)).isoformat()
+SPAM = '<div style="display:none"><a href="http://www.yule-88.example/">娱乐城 百家乐</a></div>'
+
+
+def site(other: str) -> dict:
+    """A homepage with a hidden gambling link; an article with a typo, a mobile number and an image from another host."""
+    body = ["县审计局召开审计结果公告发布会，已示公开审计结果，接受社会监督。", "联系人手机 13900001001，欢迎来电。"]
+    home = ('<html><head><meta charset="utf-8"><title>青山县审计局</title></head><body>'
+            f'<ul><li><a href="/news/list.html">工作动态</a></li></ul>{SPAM}</body></html>')
+    return {"/": Route(home), "/news/list.html": Route(listing([("/news/a.html", "审计结果公告发布会", DAY)])),
+            "/news/a.html": Route(article("审计结果公告发布会", body, DAY, extra=f'<img src="{other}logo.png">'))}
+
+
+@pytest.fixture(scope="module")
+def audited(module_site_server, tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.skip("chromium not found: install Debian's chromium package (apt-get install -y chromium)")
+    # The other host: the same machine under another name, so a request to it would be seen here.
+    other = module_site_server({"/logo.png": Route(b"\x89PNG", headers={"Content-Type": "image/png"})})
+    other_hits = module_site_server.hits
+    base = module_site_server(site(other.replace("127.0.0.1", "localhost")))
+    folder = tmp_path_factory.mktemp("screenshots")
+    columns = f'\n[[columns]]\nname = "工作动态"\nurl = "{base}news/list.html"\ncategory = "dynamic"\n'
+    # The crawl itself never verifies the off-site image (check_external off): any request to it is the browser's.
+    report = audit_site(folder, base, "check_external = false\n" + columns
+                        + "\n[report]\nscreenshots = true\nscreenshot_max_kb = 300\n")
+    with closing(sqlite3.connect(folder / "govinspect.db")) as conn:
+        shots = {url: {"png": png, "marks": json.loads(marks), "masked": masked, "height": height}
+                 for url, png, marks, masked, height in conn.execute(
+                     "select url, png, marks, masked, height from screenshots")}
+    return {"report": report, "shots": shots, "base": base, "other_hits": other_hits}
+
+
+def finding(report: dict, check: str) -> dict:
+    return next(f for f in report["findings"] if f["check"] == check)
+
+
+def test_each_page_with_findings_is_photographed_once(audited):
+    base = audited["base"]
+    assert set(audited["shots"]) == {base, base + "news/list.html", base + "news/a.html"}
+    for shot in audited["shots"].values():
+        assert shot["png"].startswith(b"\x89PNG") and len(shot["png"]) <= 300 * 1024
+
+
+def test_the_evidence_is_marked(audited):
+    shots, report = audited["shots"], audited["report"]
+    assert finding(report, "link.hidden")["id"] in shots[audited["base"]]["marks"]
+    assert finding(report, "text.typo")["id"] in shots[audited["base"] + "news/a.html"]["marks"]
+
+
+def test_personal_numbers_are_masked_and_other_hosts_never_asked(audited):
+    assert audited["shots"][audited["base"] + "news/a.html"]["masked"] == 1
+    assert audited["other_hits"] == []  # the image on another host was refused, not fetched
+
+
+def test_without_the_setting_no_screenshot_is_taken(module_site_server, tmp_path, audited):
+    base = module_site_server(site("http://localhost:9/"))
+    audit_site(tmp_path, base, f'check_external = false\n[[columns]]\nname = "工作动态"\nurl = "{base}news/list.html"\n')
+    with closing(sqlite3.connect(tmp_path / "govinspect.db")) as conn:
+        assert conn.execute("select count(*) from screenshots").fetchone()[0] == 0

@@ -41,17 +41,20 @@
     const hits = Array.from(document.querySelectorAll("a[href], img[src], iframe[src]"))
       .filter(el => bare(el.href || el.src) === bare(target)).slice(0, 5);
     for (const el of hits) {
-      const box = el.getBoundingClientRect();
-      let hidden = box.width < 2 || box.height < 2;
+      const box = el.getBoundingClientRect(), empty = box.width < 2 || box.height < 2;
+      const offscreen = box.right <= 0 || box.bottom + window.scrollY <= 0
+                        || box.left >= document.documentElement.scrollWidth;
+      let hidden = offscreen;
       // A hidden link is brought out where it sits, so that the picture shows it.
       for (let up = el; up && up !== root; up = up.parentElement) {
         const style = getComputedStyle(up);
-        hidden = hidden || style.display === "none" || style.visibility === "hidden" || parseFloat(style.opacity) === 0;
+        hidden = hidden || style.display === "none" || style.visibility === "hidden" || parseFloat(style.opacity) === 0
+                 || style.fontSize === "0px";
         if (style.display === "none") up.style.setProperty("display", "block", "important");
         if (style.visibility === "hidden") up.style.setProperty("visibility", "visible", "important");
         if (parseFloat(style.opacity) === 0) up.style.setProperty("opacity", "1", "important");
         if (style.fontSize === "0px") up.style.setProperty("font-size", "14px", "important");
-        if (style.position === "absolute" || style.position === "fixed") {
+        if (offscreen && (style.position === "absolute" || style.position === "fixed")) {
           up.style.setProperty("position", "static", "important");
         }
         if (style.overflow === "hidden" && (parseFloat(style.height) < 2 || parseFloat(style.width) < 2)) {
@@ -60,9 +63,10 @@
           up.style.setProperty("overflow", "visible", "important");
         }
       }
-      if (hidden) {
+      if (hidden || empty) {
         const label = document.createElement("span");
-        label.textContent = "隐藏链接：" + (el.textContent.trim() || bare(el.href || el.src)).slice(0, 60);
+        label.textContent = (hidden ? "隐藏链接：" : "无文字链接：")
+                            + (el.textContent.trim() || bare(el.href || el.src)).slice(0, 60);
         for (const [name, value] of [["background", "#e00000"], ["color", "#fff"], ["font", "bold 13px sans-serif"],
                                      ["padding", "1px 4px"], ["margin-left", "4px"]]) {
           label.style.setProperty(name, value, "important");

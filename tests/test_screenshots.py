@@ -10,11 +10,12 @@ from datetime import timedelta
 import pytest
 
 from conftest import AS_OF, Route, audit_site
-from test_report_html import CHROMIUM
+from test_report_html import ARTIFACTS, CHROMIUM
 from textsite import article, listing
 
 DAY = (AS_OF - timedelta(days=2)).isoformat()
-SPAM = '<div style="display:none"><a href="http://www.yule-88.example/">娱乐城 百家乐</a></div>'
+SPAM = ('<div style="display:none"><a href="http://www.yule-88.example/">娱乐城 百家乐</a></div>'
+        '<a style="position:absolute;left:-9999px" href="http://www.dubo-66.example/">博彩</a>')
 
 
 def site(other: str) -> dict:
@@ -59,8 +60,12 @@ def test_each_page_with_findings_is_photographed_once(audited):
 
 def test_the_evidence_is_marked(audited):
     shots, report = audited["shots"], audited["report"]
-    assert finding(report, "link.hidden")["id"] in shots[audited["base"]]["marks"]
+    hidden = [f["id"] for f in report["findings"] if f["check"] == "link.hidden"]
+    assert len(hidden) == 2 and set(hidden) <= set(shots[audited["base"]]["marks"])
     assert finding(report, "text.typo")["id"] in shots[audited["base"] + "news/a.html"]["marks"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for name, url in (("hidden-links", audited["base"]), ("typo-masked", audited["base"] + "news/a.html")):
+        (ARTIFACTS / f"screenshot-{name}.png").write_bytes(shots[url]["png"])
 
 
 def test_personal_numbers_are_masked_and_other_hosts_never_asked(audited):

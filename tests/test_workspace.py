@@ -292,6 +292,8 @@ def test_an_audit_writes_while_the_workspace_serves(editor, site):
         and not exists (select 1 from finding_runs b where b.finding_id = a.finding_id and b.run_id = 1)
         and (select status from findings where id = a.finding_id) != 'ignored'""")))
     shoot(page, "runs")
+    page.goto(site["url"] + "runs?since=3&run=1")
+    assert page.inner_text("#diff-error") == "请选择较早的一次检查作为比较基准。"
 
 
 def test_login_attempts_are_rate_limited(browser, site):

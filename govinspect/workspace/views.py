@@ -27,6 +27,8 @@ def _cookie(response: Response, name: str, value: str, max_age: int | None) -> N
 
 @blueprint.before_app_request
 def signed_in():
+    if request.endpoint == "static":  # htmx and the stylesheet: public, and no database to open for them
+        return None
     g.user = accounts.session_user(store(), request.cookies.get(SESSION_COOKIE))
     if g.user is None and request.endpoint not in PUBLIC:
         if request.headers.get("HX-Request"):
@@ -178,10 +180,13 @@ def runs():
     since, run = request.args.get("since", type=int), request.args.get("run", type=int)
     changes, error = None, ""
     if since and run:
-        try:
+        known = {r["id"] for r in rows}
+        if since not in known or run not in known:
+            error = "没有这次检查。"
+        elif since >= run:
+            error = "请选择较早的一次检查作为比较基准。"
+        else:
             changes = detail.diff(db, since, run)
-        except LookupError as problem:
-            error = str(problem).split(": ", 1)[-1]
     return render_template("runs.html", site=site, sites=queries.sites(db), runs=rows, changes=changes,
                            error=error, since=since, run=run)
 

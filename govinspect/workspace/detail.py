@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
-from checks.registry import load_registry
 from govinspect.events import ACTION_ZH, derive, history
 from govinspect.store import Store
-from govinspect.workspace.queries import category_of, health
+from govinspect.workspace.queries import category_of, health, registry
 from reports.diff import compare
 from reports.evidence import evidence_line, highlight_parts
 from reports.rows import mask
@@ -20,8 +19,7 @@ def finding(store: Store, finding_id: str) -> dict | None:
     row = next(store.db.query("select * from findings where id = ?", [finding_id]), None)
     if row is None:
         return None
-    registry = load_registry()
-    cls = registry.checks.get(row["check_id"])
+    cls = registry().checks.get(row["check_id"])
     evidence = json.loads(row["evidence"] or "{}")
     pages = json.loads(row["pages"] or "[]")
     before, wrong, after, right = (mask(part) for part in highlight_parts(evidence))
@@ -32,7 +30,7 @@ def finding(store: Store, finding_id: str) -> dict | None:
                                   [row["subject"]]).fetchone()
     return {
         **row, "message": mask(row["message"]), "title": mask(row["title"]), "column_name": mask(row["column_name"]),
-        "category": category_of(row["check_id"], registry), "check_title": cls.title if cls else row["title"],
+        "category": category_of(row["check_id"]), "check_title": cls.title if cls else row["title"],
         "page_title": mask(page_title[0]) if page_title else "", "evidence_line": mask(evidence_line(evidence)),
         "highlight": (before, wrong, after, right), "suspected": evidence.get("confidence") == "suspected",
         "pages": pages[:MAX_PAGES_SHOWN], "pages_total": len(pages), "events": events,
@@ -89,11 +87,8 @@ def diff(store: Store, since: int, run_id: int) -> dict:
     rows = {r["id"]: r for r in store.db.query(
         "select id, check_id, severity, status, subject, message from findings where id in "
         "(select value from json_each(?))", [json.dumps(wanted)])}
-    registry = load_registry()
-
     def listed(ids: list[str]) -> list[dict]:
-        return [{**rows[i], "message": mask(rows[i]["message"]), "category": category_of(rows[i]["check_id"],
-                                                                                         registry)}
+        return [{**rows[i], "message": mask(rows[i]["message"]), "category": category_of(rows[i]["check_id"])}
                 for i in ids if i in rows]
 
     return {"since": since, "run": run_id, "new": listed(changes.new), "fixed": listed(changes.fixed),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cache
 
 from checks import summary
 from checks.registry import load_registry
@@ -23,16 +24,22 @@ VETO_STATE_ZH = {"triggered": "触发", "clear": "未触发", "not_judged": "未
 HEALTH_ZH = {"ok": "正常", "degraded": "部分完成", "failed": "失败", "interrupted": "中途停止"}
 
 
-def categories(registry=None) -> dict[str, list[str]]:
+@cache
+def registry():
+    """The checks, read once per server: a plug-in installed later needs a restart, as for the audits."""
+    return load_registry()
+
+
+def categories() -> dict[str, list[str]]:
     """Indicator (问题类别) → the check ids under it, as every report groups them."""
     out: dict[str, list[str]] = {}
-    for cls in registry or load_registry():
+    for cls in registry():
         out.setdefault(cls.indicator, []).append(cls.id)
     return dict(sorted(out.items()))
 
 
-def category_of(check_id: str, registry=None) -> str:
-    cls = (registry or load_registry()).checks.get(check_id)
+def category_of(check_id: str) -> str:
+    cls = registry().checks.get(check_id)
     return cls.indicator if cls else check_id.split(".")[0]
 
 
@@ -81,21 +88,21 @@ def veto_cases(store: Store, run_id: int) -> list[dict]:
     return cases
 
 
-def open_counts(store: Store, site_id: int, registry=None) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+def open_counts(store: Store, site_id: int) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
     """Open findings by category and severity, and the totals by severity."""
     by_category: dict[str, dict[str, int]] = {}
     totals = dict.fromkeys(SEVERITY_ORDER, 0)
     for check_id, severity, n in store.db.execute(
             "select check_id, severity, count(*) from findings where site_id = ? and status = 'open' group by 1, 2",
             [site_id]):
-        cell = by_category.setdefault(category_of(check_id, registry), {})
+        cell = by_category.setdefault(category_of(check_id), {})
         cell[severity] = cell.get(severity, 0) + n
         totals[severity] = totals.get(severity, 0) + n
     return dict(sorted(by_category.items())), totals
 
 
-def trend(store: Store, site_id: int, registry=None) -> list[dict]:
-    return open_trend(store, site_id, registry)
+def trend(store: Store, site_id: int) -> list[dict]:
+    return open_trend(store, site_id, registry())
 
 
 @dataclass
@@ -136,10 +143,10 @@ class Page:
         self.pages = max(1, -(-self.total // PAGE_SIZE))
 
 
-def _where(site_id: int, f: Filters, registry) -> tuple[str, list]:
+def _where(site_id: int, f: Filters) -> tuple[str, list]:
     clauses, params = ["f.site_id = ?"], [site_id]
     if f.category:
-        ids = categories(registry).get(f.category, [])
+        ids = categories().get(f.category, [])
         clauses.append(f"f.check_id in ({', '.join('?' for _ in ids) or 'null'})")
         params += ids
     for name, column in (("severity", "f.severity"), ("status", "f.status"), ("column", "f.column_name"),
@@ -159,10 +166,9 @@ def _where(site_id: int, f: Filters, registry) -> tuple[str, list]:
     return " and ".join(clauses), params
 
 
-def findings_page(store: Store, site_id: int, f: Filters, registry=None) -> Page:
+def findings_page(store: Store, site_id: int, f: Filters) -> Page:
     """One page of a site's findings, filtered, sorted and counted by SQLite (LIMIT/OFFSET over indexes)."""
-    registry = registry or load_registry()
-    where, params = _where(site_id, f, registry)
+    where, params = _where(site_id, f)
     total = store.db.execute(f"select count(*) from findings f where {where}", params).fetchone()[0]
     pages = max(1, -(-total // PAGE_SIZE))
     f.page = min(f.page, pages)
@@ -178,19 +184,18 @@ def findings_page(store: Store, site_id: int, f: Filters, registry=None) -> Page
     for row in rows:
         evidence = json.loads(row.pop("evidence") or "{}")
         row["suspected"] = evidence.get("confidence") == "suspected"
-        row["category"] = category_of(row["check_id"], registry)
+        row["category"] = category_of(row["check_id"])
         for key in ("message", "page_title", "column_name", "title"):
             row[key] = mask(row[key])
     return Page(rows, total, f)
 
 
-def choices(store: Store, site_id: int, registry=None) -> dict:
+def choices(store: Store, site_id: int) -> dict:
     """The values each filter offers: categories and checks of the registry, the columns this site has."""
-    registry = registry or load_registry()
     present = [r[0] for r in store.db.execute("select distinct check_id from findings where site_id = ? order by 1",
                                               [site_id])]
     columns = [r[0] for r in store.db.execute(
         "select distinct column_name from findings where site_id = ? and column_name is not null order by 1",
         [site_id])]
-    return {"categories": sorted({category_of(c, registry) for c in present}), "checks": present,
+    return {"categories": sorted({category_of(c) for c in present}), "checks": present,
             "columns": [mask(c) for c in columns]}

@@ -69,6 +69,9 @@ def take_screenshots(store: Store, run_id: int, config: SiteConfig) -> int:
     """Photograph the run's pages with findings into the store; the number stored. Never fails the audit."""
     if not config.report.screenshots:
         return 0
+    run = store.run(run_id)
+    if run is None or run["status"] != "completed" or run.get("health") in ("failed", "interrupted"):
+        return 0  # a run cut short gets its reports and no extra minutes of browsing
     browser_path = chromium_path()
     if browser_path is None:
         log.warning("截图跳过：未找到 Chromium（Debian: apt-get install chromium）")

@@ -44,7 +44,7 @@ def audited(module_site_server, tmp_path_factory):
         shots = {url: {"png": png, "marks": json.loads(marks), "masked": masked, "height": height}
                  for url, png, marks, masked, height in conn.execute(
                      "select url, png, marks, masked, height from screenshots")}
-    return {"report": report, "shots": shots, "base": base, "other_hits": other_hits}
+    return {"report": report, "shots": shots, "base": base, "other_hits": other_hits, "folder": folder}
 
 
 def finding(report: dict, check: str) -> dict:
@@ -78,3 +78,21 @@ def test_without_the_setting_no_screenshot_is_taken(module_site_server, tmp_path
     audit_site(tmp_path, base, f'check_external = false\n[[columns]]\nname = "工作动态"\nurl = "{base}news/list.html"\n')
     with closing(sqlite3.connect(tmp_path / "govinspect.db")) as conn:
         assert conn.execute("select count(*) from screenshots").fetchone()[0] == 0
+
+
+def test_a_run_cut_short_is_not_photographed(audited, tmp_path):
+    from govinspect.config import load_config
+    from govinspect.store import Store
+    from reports.screenshots import take_screenshots
+
+    db = tmp_path / "govinspect.db"
+    with closing(sqlite3.connect(audited["folder"] / "govinspect.db")) as source, closing(sqlite3.connect(db)) as copy:
+        source.backup(copy)
+    config = load_config(audited["folder"] / "site.toml")
+    with Store(db) as store:
+        run_id = store.run()["id"]
+        store.db.execute("delete from screenshots")
+        store.db["runs"].update(run_id, {"status": "interrupted"})
+        assert take_screenshots(store, run_id, config) == 0
+        store.db["runs"].update(run_id, {"status": "completed"})
+        assert take_screenshots(store, run_id, config) == 3  # the same run, whole: its three pages

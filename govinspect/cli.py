@@ -436,8 +436,9 @@ def serve(db_path: str, host: str, port: int, threads: int) -> None:
                         "(create one with `govinspect user add NAME --role editor` first)")
     try:
         server = create_server(create_app(db_path), host=host, port=port, threads=threads, ident="govinspect")
-    except OSError as error:
-        raise UserError(f"--host/--port: cannot listen on {host}:{port} ({error.strerror or error})") from None
+    except (OSError, ValueError) as error:  # waitress: ValueError for a host it cannot resolve
+        reason = getattr(error, "strerror", None) or error
+        raise UserError(f"--host/--port: cannot listen on {host}:{port} ({reason})") from None
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"workspace: http://{shown}:{server.effective_port}/ (database {db_path}; Ctrl-C to stop)")
     if not accounts:

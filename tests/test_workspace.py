@@ -320,6 +320,9 @@ def test_accounts_on_the_command_line(tmp_path, site):
         conn.execute("delete from users")
     result = run_cli("serve", "--db", str(db), "--host", "0.0.0.0")
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "no account" in result.stderr
+    with serving(site["db"]) as url:  # the port taken
+        result = run_cli("serve", "--db", str(db), "--port", url.rsplit(":", 1)[1].strip("/"))
+        assert result.returncode == 2 and result.stderr.count("\n") == 1 and "cannot listen" in result.stderr
     for args, words in ((["carol", "short", "editor"], "at least 8"), (["carol", "long enough 1", "admin"], "role")):
         result = add_user(db, *args)
         assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr

@@ -149,6 +149,7 @@ def audit(config_path: str, db_path: str, out_dir: str, full: bool, as_of: str |
     from checks.summary import seen
     from crawler.runner import run_crawl
     from govinspect.summary import print_summary, write_reports
+    from reports.screenshots import take_screenshots
 
     config = load_config(config_path)
     registry = load_registry()
@@ -158,6 +159,7 @@ def audit(config_path: str, db_path: str, out_dir: str, full: bool, as_of: str |
     run_id = run_crawl(config, db_path, mode="full" if full else "incremental", as_of=_as_of(as_of, config))
     with Store(db_path) as store:
         result = run_checks(store, run_id, config, registry=registry)
+        take_screenshots(store, run_id, config)
         try:
             written = write_reports(store, run_id, Path(out_dir))
         except OSError as error:
@@ -463,3 +465,115 @@ def schedule_test_alert(config_path: str) -> None:
             click.echo(send(config, notice))
         except AlertError as error:
             raise UserError(str(error)) from None
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; another than loopback only once an account exists.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: a free one).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Requests served at once.")
+def serve(db_path: str, host: str, port: int, threads: int) -> None:
+    """The browser workspace: overview, findings with filters, triage, runs, screenshots (local accounts only)."""
+    from waitress import create_server
+
+    from govinspect.workspace import create_app
+    from govinspect.workspace.accounts import has_users
+
+    _existing_db(db_path)
+    with Store(db_path) as store:
+        accounts = has_users(store)
+    if not accounts and not _loopback(host):
+        raise UserError(f"--host {host}: no account exists yet, so the workspace listens only on loopback "
+                        "(create one with `govinspect user add NAME --role editor` first)")
+    try:
+        server = create_server(create_app(db_path), host=host, port=port, threads=threads, ident="govinspect")
+    except (OSError, ValueError) as error:  # waitress: ValueError for a host it cannot resolve
+        reason = getattr(error, "strerror", None) or error
+        raise UserError(f"--host/--port: cannot listen on {host}:{port} ({reason})") from None
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"workspace: http://{shown}:{server.effective_port}/ (database {db_path}; Ctrl-C to stop)")
+    if not accounts:
+        click.echo("no account yet: create one with `govinspect user add NAME --role editor`", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class AccountCommands(Commands):
+    """An unusable user name, role or password as one line and exit 2, like every other input mistake."""
+
+    def invoke(self, ctx):
+        from govinspect.workspace.accounts import AccountError
+
+        try:
+            return super().invoke(ctx)
+        except AccountError as error:
+            raise UserError(str(error)) from None
+
+
+@main.group(cls=AccountCommands)
+def user() -> None:
+    """The workspace's local accounts: editors triage findings, viewers only read."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["editor", "viewer"]),
+              help="editor: may triage findings; viewer: reads only.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@db_option
+def user_add(name: str, role: str, password_stdin: bool, db_path: str) -> None:
+    """Create an account (the password is asked twice on the terminal, or read from stdin)."""
+    from govinspect.workspace.accounts import add_user
+
+    _existing_db(db_path)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("password", hide_input=True, confirmation_prompt=True)
+    with Store(db_path) as store:
+        add_user(store, name, role, password)
+    click.echo(f"{name} ({role}) added")
+
+
+@user.command("list")
+@db_option
+def user_list(db_path: str) -> None:
+    """List the accounts with their role."""
+    from govinspect.workspace.accounts import users
+
+    _existing_db(db_path)
+    with Store(db_path) as store:
+        rows = users(store)
+    if not rows:
+        click.echo("no accounts", err=True)
+    for row in rows:
+        click.echo(f"{row['name']:<24} {row['role']:<7} {row['created_at']}")
+
+
+@user.command("remove")
+@click.argument("name")
+@db_option
+def user_remove(name: str, db_path: str) -> None:
+    """Remove an account; its sessions end at once."""
+    from govinspect.workspace.accounts import remove_user
+
+    _existing_db(db_path)
+    with Store(db_path) as store:
+        remove_user(store, name)
+    click.echo(f"{name} removed")

@@ -107,6 +107,13 @@ class AlertsSection:
 
 
 @dataclass
+class ReportSection:
+    screenshots: bool = False              # evidence screenshots of the pages with findings, at audit time
+    screenshot_pages: int = 50             # at most this many pages a run
+    screenshot_max_kb: int = 800           # a taller screenshot is cut down to this size
+
+
+@dataclass
 class SiteConfig:
     site: SiteSection
     crawl: CrawlSection = field(default_factory=CrawlSection)
@@ -114,6 +121,7 @@ class SiteConfig:
     checks: ChecksSection = field(default_factory=ChecksSection)
     schedule: ScheduleSection = field(default_factory=ScheduleSection)
     alerts: AlertsSection = field(default_factory=AlertsSection)
+    report: ReportSection = field(default_factory=ReportSection)
     source: str = "<config>"
 
     @property
@@ -167,7 +175,7 @@ def load_config(path: str | Path) -> SiteConfig:
 
 def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> SiteConfig:
     """Validate an already parsed configuration (the demo builds one in code)."""
-    _no_unknown(raw, {"site", "crawl", "columns", "checks", "schedule", "alerts"}, source, "")
+    _no_unknown(raw, {"site", "crawl", "columns", "checks", "schedule", "alerts", "report"}, source, "")
     if "site" not in raw:
         raise ConfigError(source, "[site]", "missing section")
     site = _section(SiteSection, raw["site"], source, "site")
@@ -218,8 +226,13 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> SiteConfi
         _check_schedule(schedule, site.timezone, source)
     alerts = _section(AlertsSection, raw.get("alerts", {}), source, "alerts")
     _check_alerts(alerts, source)
+    report = _section(ReportSection, raw.get("report", {}), source, "report")
+    if not 1 <= report.screenshot_pages <= 1000:
+        raise ConfigError(source, "report.screenshot_pages", "must be between 1 and 1000")
+    if not 50 <= report.screenshot_max_kb <= 5000:
+        raise ConfigError(source, "report.screenshot_max_kb", "must be between 50 and 5000")
     return SiteConfig(site=site, crawl=crawl, columns=columns, checks=checks, schedule=schedule, alerts=alerts,
-                      source=source)
+                      report=report, source=source)
 
 
 def _check_schedule(schedule: ScheduleSection, timezone: str, source: str) -> None:

@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from govinspect.health import with_check_results
-from govinspect.store import Store, now_iso
-
-TRIAGE_ACTIONS = {"ignore": "ignored", "fixed": "fixed", "reopen": "open"}
+from govinspect.store import Store
 
 
 def finding_id(check_id: str, subject: str) -> str:
@@ -160,20 +158,22 @@ def resolve_ids(store: Store, prefixes: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def triage(store: Store, ids: Iterable[str], action: str, reason: str | None = None) -> list[dict]:
-    """Mark findings ignored (stays so in later runs), fixed (a later run that sees it reopens it) or open again."""
-    status = TRIAGE_ACTIONS[action]
-    db = store.db
-    with db.atomic():
-        for fid in ids:
-            finding = db["findings"].get(fid)
-            update = {"status": status, "triage": status if action != "reopen" else "reopened",
-                      "triage_reason": reason, "triaged_at": now_iso()}
-            if action == "fixed":
-                # Fixed after the latest crawl of the site: only a later crawl can tell it is back.
-                update["fixed_run"] = db.execute("select max(id) from runs where site_id = ?",
-                                                 [finding["site_id"]]).fetchone()[0]
-            else:
-                update["fixed_run"] = None
-            db["findings"].update(fid, update)
-    return [db["findings"].get(fid) for fid in ids]
+def triage(store: Store, ids: Iterable[str], action: str, reason: str | None = None, *,
+           actor: str | None = None) -> list[dict]:
+    """Mark findings ignored (stays so in later runs), fixed (a later run that sees it reopens it) or open again.
+
+    Each mark is an event of `govinspect.events`, the same the workspace writes; the command line's actor is
+    the user running it.
+    """
+    from govinspect.events import record
+
+    return record(store, ids, action, actor=actor or _login_name(), source="cli", reason=reason)
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # a container user without a passwd entry
+        return "cli"

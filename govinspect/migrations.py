@@ -103,7 +103,35 @@ def _run_health(db: Database) -> None:
     }, pk=("run_id", "check_id"), foreign_keys=[("run_id", "runs", "id")], not_null={"run_id", "check_id", "status"})
 
 
-MIGRATIONS = [_initial, _page_tables, _schedules, _run_health]
+def _workspace(db: Database) -> None:
+    """The browser workspace: accounts, their sessions, triage as append-only events, evidence screenshots."""
+    db["users"].create({"name": str, "role": str, "password_hash": str, "created_at": str}, pk="name",
+                       not_null={"role", "password_hash"})
+    db["sessions"].create({"token_hash": str, "user_name": str, "csrf": str, "created_at": str, "expires_at": str},
+                          pk="token_hash", not_null={"user_name", "csrf", "expires_at"})
+    db["sessions"].create_index(["user_name"])
+    # No foreign key to findings: a finding a check pass drops again must not be held by its comments.
+    db["finding_events"].create({
+        "id": int, "finding_id": str, "at": str, "actor": str, "source": str, "action": str, "reason": str,
+        "assignee": str, "deadline": str, "comment": str,
+    }, pk="id", not_null={"finding_id", "at", "actor", "action"})
+    db["finding_events"].create_index(["finding_id", "id"])
+    db.execute("""create trigger finding_events_append_only_update before update on finding_events
+                  begin select raise(abort, 'finding_events is append-only'); end""")
+    db.execute("""create trigger finding_events_append_only_delete before delete on finding_events
+                  begin select raise(abort, 'finding_events is append-only'); end""")
+    db["screenshots"].create({
+        "id": int, "run_id": int, "url": str, "png": bytes, "width": int, "height": int, "marks": str,
+        "masked": int, "taken_at": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")], not_null={"run_id", "url", "png"})
+    db["screenshots"].create_index(["run_id", "url"], unique=True)
+    # The workspace's list filters and sorts 20,000 findings of a site by these.
+    db["findings"].create_index(["site_id", "severity"])
+    db["findings"].create_index(["site_id", "last_seen_run"])
+    db["findings"].create_index(["site_id", "check_id"])
+
+
+MIGRATIONS = [_initial, _page_tables, _schedules, _run_health, _workspace]
 
 
 def migrate(db: Database) -> None:

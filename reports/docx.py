@@ -11,6 +11,7 @@ from reports.rows import RUN_STATUS_ZH, SEVERITY_ORDER, SEVERITY_ZH, STATE_ZH, U
 EXAMPLES = 3  # findings quoted per check in section 三; the rectification list has them all
 FILL = "【请填写：{}】"
 SECTIONS = ("一、基本情况", "二、单项否决指标情况", "三、发现的主要问题", "四、整改计划", "五、下一步工作")
+MAX_PICTURES = 20  # the rest are in the workspace and the HTML report
 
 
 def _table(doc, header: list[str], rows: list[list]) -> None:
@@ -95,10 +96,33 @@ def write_docx(report: Rectification, path: str | Path) -> Path:
     doc.add_paragraph(FILL.format("建立网站日常巡查、内容审核和定期自查机制等下一步工作安排"))
     doc.add_paragraph(site["name"])
     doc.add_paragraph(FILL.format("报告日期"))
+    _pictures(doc, report, open_rows)
     doc.core_properties.title = f"{site['name']}网站自查情况报告"
     doc.core_properties.author = "govinspect"
     doc.save(path)
     return path
+
+
+def _pictures(doc, report: Rectification, open_rows: list[Row]) -> None:
+    """附件: the evidence screenshots of the open problems, most severe first, each with what it shows."""
+    from io import BytesIO
+
+    from docx.shared import Cm
+
+    shown: dict[int, list[Row]] = {}
+    for row in open_rows:  # already most severe first
+        if row.screenshot in report.screenshots:
+            shown.setdefault(row.screenshot, []).append(row)
+    if not shown:
+        return
+    doc.add_page_break()
+    doc.add_heading("附件：问题页面截图", level=2)
+    doc.add_paragraph("检查时在浏览器中打开问题所在页面拍摄，红框为问题所在，个人号码已遮蔽。")
+    for number, (shot_id, rows) in enumerate(list(shown.items())[:MAX_PICTURES], start=1):
+        shot = report.screenshots[shot_id]
+        doc.add_picture(BytesIO(shot["png"]), width=Cm(16))
+        doc.add_paragraph(f"图 {number}　{shot['url']}：" + "；".join(r.message for r in rows[:3])
+                          + (f" 等 {len(rows)} 个问题" if len(rows) > 3 else ""))
 
 
 def _cn(number: int) -> str:

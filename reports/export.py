@@ -61,7 +61,7 @@ def export(store: Store, fmt: str, path: str | Path, *, run_id: int | None = Non
 
         return write_report(json_document(store, run_id, status=status, since=since), path)
     report = build(store, run_id, status=status, include_info=include_info, since=since,
-                   deadline_days=deadline_days, trend=fmt == "html")
+                   deadline_days=deadline_days, trend=fmt == "html", screenshots=fmt in ("html", "docx"))
     return writer(fmt)(report, path)
 
 
@@ -71,7 +71,7 @@ def write_all(store: Store, run_id: int, out_dir: Path, *, deadline_days: int = 
 
     out_dir = Path(out_dir)
     written = [write_report(build_report(store, run_id), out_dir / FILE_NAMES["json"])]
-    report = build(store, run_id, deadline_days=deadline_days, trend=True)
+    report = build(store, run_id, deadline_days=deadline_days, trend=True, screenshots=True)
     for fmt in ("xlsx", "csv", "html", "docx"):
         written.append(writer(fmt)(report, out_dir / FILE_NAMES[fmt]))
     return written

@@ -55,6 +55,7 @@ class Row:
     note: str
     change: str | None = None
     confidence: str = ""  # "suspected" for the typo detector's 疑似错别字: labelled so and listed after the certain
+    screenshot: int | None = None  # id of the evidence screenshot that shows it, when the run took one
 
     def values(self, number: int) -> list:
         """The cells in HEADERS order; dates stay dates, the writer formats them."""
@@ -108,6 +109,7 @@ class Rectification:
             parts.append("未发现触发单项否决的情形")
         return "；".join(parts) + "。" if parts else "（无可判断的单项否决指标）"
     zone_label: str = ""  # UTC+08:00: the offset of the site's time zone, in which every time is shown
+    screenshots: dict[int, dict] = field(default_factory=dict)  # id → {url, png, width, height}, those rows show
 
     @property
     def title(self) -> str:
@@ -146,7 +148,8 @@ def mask(text: str | None) -> str:
 
 
 def build(store: Store, run_id: int | None = None, *, status: str | None = None, include_info: bool = False,
-          since: int | None = None, deadline_days: int = DEFAULT_DEADLINE_DAYS, trend: bool = False) -> Rectification:
+          since: int | None = None, deadline_days: int = DEFAULT_DEADLINE_DAYS, trend: bool = False,
+          screenshots: bool = False) -> Rectification:
     run = store.report_run(run_id)
     if run is None:
         raise LookupError(f"{store.path}: no run {run_id}" if run_id else f"{store.path}: no run yet")
@@ -196,7 +199,22 @@ def build(store: Store, run_id: int | None = None, *, status: str | None = None,
         zone_label=offset_label(zone, local(run["started_at"], zone)))
     if trend:
         report.trend = open_trend(store, site_id, registry)
+    if screenshots:
+        report.screenshots = _attach_screenshots(store, run_id, rows)
     return report
+
+
+def _attach_screenshots(store: Store, run_id: int, rows: list[Row]) -> dict[int, dict]:
+    """Each row's screenshot: one that marks it, else one of its page or of a page it shows on."""
+    from reports.screenshots import run_screenshots
+
+    shots = run_screenshots(store, run_id)
+    marking = {fid: shot["id"] for shot in shots for fid in json.loads(shot["marks"] or "[]")}
+    of_url = {shot["url"]: shot["id"] for shot in shots}
+    for row in rows:
+        row.screenshot = marking.get(row.id) or next((of_url[u] for u in [row.url, *row.pages] if u in of_url), None)
+    used = {row.screenshot for row in rows}
+    return {shot["id"]: shot for shot in shots if shot["id"] in used}
 
 
 def _row(f: dict, cls, category: str, places: dict, started: dict, deadline: date, change: str | None,

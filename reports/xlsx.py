@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from copy import copy
 from datetime import date, datetime
 from pathlib import Path
@@ -11,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from govinspect.progress import progress
 from reports.cells import text_cell, web_link
@@ -28,6 +31,8 @@ TOP = Alignment(vertical="top")
 WRAP = Alignment(vertical="top", wrap_text=True)
 BOLD = Font(bold=True)
 LINK = Font(color="0563C1", underline="single")
+LINE_POINTS = 15      # one line of 11-point text
+MAX_ROW_POINTS = 409  # Excel's tallest row
 
 
 def write_xlsx(report: Rectification, path: str | Path) -> Path:
@@ -47,8 +52,12 @@ def write_xlsx(report: Rectification, path: str | Path) -> Path:
     choice = DataValidation(type="list", formula1='"' + ",".join(STATUS_ZH.values()) + '"', allow_blank=True)
     choice.add(f"{status_col}2:{status_col}{max(last_row, 2)}")
     sheet.data_validations.append(choice)
+    _print_setup(sheet, repeat_rows="1:1")
+    sheet.row_dimensions[1].height = _height(report.headers, WIDTHS)
     sheet.append([_cell(sheet, name, font=BOLD, fill=HEADER_FILL, align=WRAP) for name in report.headers])
+    del sheet.row_dimensions[1]
     wrapped = [name in WRAPPED for name in HEADERS]
+    wrapped_widths = [w if wrap else None for w, wrap in zip(WIDTHS, wrapped)]
     severity_at = HEADERS.index("严重程度")
     with progress(f"xlsx {path.name}", len(report.rows), unit="findings") as advance:
         for number, row in enumerate(report.rows, start=1):
@@ -61,10 +70,43 @@ def write_xlsx(report: Rectification, path: str | Path) -> Path:
                     _restyle(sheet, cells[at], font=LINK, align=WRAP if wrapped[at] else TOP)
             if row.severity in SEVERITY_FILL:
                 _restyle(sheet, cells[severity_at], fill=SEVERITY_FILL[row.severity], align=TOP)
+            # Excel does not size a row to wrapped text it did not lay out itself: without a height rows overlap.
+            sheet.row_dimensions[number + 1].height = _height(values, wrapped_widths)
             sheet.append(cells)
+            del sheet.row_dimensions[number + 1]  # written with the row; 100,000 of them need not stay
             advance(1)
     book.save(path)
     return path
+
+
+def _print_setup(sheet, repeat_rows: str | None = None) -> None:
+    """A4 landscape, every column on one page's width (as many pages down as it takes), the header on each page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.print_options.horizontalCentered = True
+    if repeat_rows:
+        sheet.print_title_rows = repeat_rows
+
+
+def _columns_used(text: str) -> int:
+    """Width of a text in Excel's character units: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _height(values: list, widths: list) -> float:
+    """Points a row needs for its wrapped cells (width None: not wrapped, one line)."""
+    lines = 1
+    for value, width in zip(values, widths):
+        if width is None or value is None:
+            continue
+        usable = max(1, width - 1)
+        lines = max(lines, sum(max(1, math.ceil(_columns_used(part) / usable)) for part in str(value).split("\n")))
+    return min(MAX_ROW_POINTS, lines * LINE_POINTS + 3)
 
 
 def _style(sheet, font, fill, align, number_format):
@@ -111,6 +153,7 @@ def _summary_sheet(book: Workbook, report: Rectification) -> None:
     sheet = book.create_sheet("概况")
     for letter, width in zip("ABCDEFG", (28, 12, 12, 12, 12, 12, 50)):
         sheet.column_dimensions[letter].width = width
+    _print_setup(sheet)
     run = report.run
 
     def line(*values, bold=False):
@@ -142,6 +185,9 @@ def _summary_sheet(book: Workbook, report: Rectification) -> None:
         for s in shown:
             totals[s] += counts.get(s, 0)
     line("合计", *totals.values(), sum(totals.values()), bold=True)
+    by_status = {status: sum(1 for r in report.rows if r.status == status) for status in STATUS_ZH}
+    line(f"整改清单共 {len(report.rows)} 条：" + "，".join(f"{STATUS_ZH[s]} {n} 条" for s, n in by_status.items() if n)
+         if report.rows else "整改清单为空")
     if report.info_left_out:
         line(f"另有 {report.info_left_out} 条“提示”类问题（无法核验，需人工查看）未列入整改清单，"
              "可用 --include-info 列出")

@@ -13,6 +13,7 @@ from govinspect.config import config_from_dict
 from govinspect.demo.server import SampleServer
 from govinspect.store import Store
 from govinspect.summary import print_summary, write_reports
+from reports.screenshots import take_screenshots
 
 SITE_NAME = "青山县审计局"
 
@@ -24,6 +25,7 @@ def demo_config(base_url: str) -> dict:
         "crawl": {"delay_seconds": 0, "concurrency_per_host": 8, "timeout_seconds": 15, "offline": True},
         # text.sensitive looks only for the site's own list; the sample site's is its manifest's sensitive_words.
         "checks": {"options": {"text.sensitive": {"words": ["内部资料"]}}},
+        "report": {"screenshots": True, "screenshot_pages": 20},  # the most severe pages: the demo stays quick
     }
 
 
@@ -60,6 +62,7 @@ def run_demo(out_dir: Path, *, as_of: str, keep_serving: bool = False) -> dict:
         registry = load_registry()
         with Store(db_path) as store:
             result = run_checks(store, run_id, config, registry=registry)
+            take_screenshots(store, run_id, config)  # while the sample site still serves
             written = write_reports(store, run_id, out_dir)
             print_summary(store, run_id, result)
             comparison = compare_with_site(store, run_id, server.site)

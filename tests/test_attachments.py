@@ -286,12 +286,12 @@ def test_truncated_pdf_and_docx_give_an_error():
     assert extract_text(docx[: len(docx) // 2], filename="a.docx").error
 
 
-def test_zip_without_office_document():
+def test_zip_without_office_document_is_read_as_an_archive():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("readme.txt", "hello")
     result = extract_text(buffer.getvalue(), filename="附件.zip")
-    assert result.kind == "other" and result.error
+    assert (result.kind, result.error, result.text) == ("zip", None, "【readme.txt】\nhello")
 
 
 def test_huge_compressible_sheet_is_capped():

@@ -1,4 +1,4 @@
-"""Plain text of downloaded attachments (pdf, docx, xlsx, xls) for the privacy checks; never raises."""
+"""Plain text of downloaded attachments (pdf, docx, xlsx, xls/et, doc/wps, zip) for the text checks; never raises."""
 
 from __future__ import annotations
 
@@ -15,13 +15,18 @@ from datetime import time as clock
 from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
+from crawler.extract import archives
+from crawler.extract.oldoffice import Unreadable, encrypted_package, open_ole, read_word
+
 MAX_CHARS = 2_000_000
 MAX_BYTES = 100 * 1024 * 1024
 MAX_CELLS = 5_000_000  # spreadsheet cells visited, empty ones included
 MAX_SECONDS = 30.0
 MAX_LOADED_MEMBER = 64 * 1024 * 1024  # a zip member the reader parses whole (zip-bomb guard)
 
-KINDS = ("pdf", "docx", "xlsx", "xls", "doc", "wps", "other")
+KINDS = ("pdf", "docx", "xlsx", "xls", "doc", "wps", "zip", "other")
+# What the crawler could not read, as stored for `attachment.unreadable`: the file's own problem, or its parts'.
+PROBLEMS = ("empty", "corrupt", "encrypted", "unsupported", "tool", "limit")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _WORD_STREAM = "WordDocument".encode("utf-16-le")
@@ -32,6 +37,7 @@ _BY_EXTENSION = {
     "xls": "xls", "et": "xls",
     "doc": "doc", "dot": "doc",
     "wps": "wps",
+    "zip": "zip",
 }
 _BY_CONTENT_TYPE = (
     ("pdf", "pdf"),
@@ -40,18 +46,32 @@ _BY_CONTENT_TYPE = (
     ("ms-excel", "xls"),
     ("msword", "doc"),
     ("wps", "wps"),
+    ("zip", "zip"),
 )
 _PLAIN = {"txt", "csv"}
 
 
 @dataclass(frozen=True)
 class AttachmentText:
-    """What could be read: `error` says in one line why text is missing or partial; `truncated` that a cap cut it."""
+    """What could be read: `error` says in one line why text is missing or partial; `truncated` that a cap cut it.
+
+    `problem` (one of PROBLEMS) says why the file as a whole could not be read; `parts` lists the files inside an
+    archive that could not be read, each {part, problem, detail}.
+    """
 
     kind: str
     text: str
     error: str | None = None
     truncated: bool = False
+    problem: str | None = None
+    parts: tuple[dict, ...] = ()
+
+    @property
+    def unreadable(self) -> dict | None:
+        """The stored fact (pages.unreadable): None when everything was read."""
+        if not self.problem and not self.parts:
+            return None
+        return {"problem": self.problem, "detail": self.error if self.problem else None, "parts": list(self.parts)}
 
 
 class _Stop(Exception):
@@ -88,6 +108,11 @@ class _Sink:
         self.parts.append(text)
         self.room -= len(text) + 1
 
+    def retract(self, mark: int) -> None:
+        """Take back a member's heading when nothing of it could be read."""
+        if len(self.parts) == mark + 1:
+            self.room += len(self.parts.pop()) + 1
+
     @property
     def text(self) -> str:
         return "\n".join(self.parts)
@@ -102,24 +127,28 @@ def extract_text(
     max_seconds: float = MAX_SECONDS,
 ) -> AttachmentText:
     """Read the text of an attachment; the kind comes from its magic bytes, then its name, then its content type."""
-    kind = hinted = _hinted_kind(filename, content_type)
+    kind = _hinted_kind(filename, content_type)
     if len(body) > MAX_BYTES:
-        return AttachmentText(kind, "", f"file too large ({len(body) // 2**20} MB)")
-    if not body:
-        return AttachmentText(kind, "", "empty file")
-    plain = _extension(filename) in _PLAIN or content_type.lower().startswith(("text/plain", "text/csv"))
+        return AttachmentText(kind, "", f"file too large ({len(body) // 2**20} MB)", problem="limit")
     sink = _Sink(max_chars, max_seconds)
+    budget = archives.Budget()
+    partial_error = None
     try:
         with _quiet():
-            kind, reader, arg = _detect(body, hinted, plain)
-            if reader is None:
-                return AttachmentText(kind, "", arg)
-            partial_error = reader(arg, sink)
+            kind, reader = _detect(body, kind, _is_plain(filename, content_type), sink, budget, 0)
+            partial_error = reader()
     except _Stop as stop:
-        return AttachmentText(kind, sink.text, str(stop) if stop.hard else None, truncated=True)
+        return AttachmentText(kind, sink.text, str(stop) if stop.hard else None, truncated=True,
+                              problem="limit" if stop.hard else None, parts=tuple(budget.problems))
+    except Unreadable as exc:
+        return AttachmentText(exc.kind or kind, sink.text, str(exc), problem=exc.problem, parts=tuple(budget.problems))
     except Exception as exc:  # any reader failure on a hostile or broken file ends here, by design
-        return AttachmentText(kind, sink.text, _one_line(exc))
-    return AttachmentText(kind, sink.text, partial_error)
+        return AttachmentText(kind, sink.text, _one_line(exc), problem="corrupt", parts=tuple(budget.problems))
+    return AttachmentText(kind, sink.text, partial_error, parts=tuple(budget.problems))
+
+
+def _is_plain(filename: str, content_type: str) -> bool:
+    return _extension(filename) in _PLAIN or content_type.lower().startswith(("text/plain", "text/csv"))
 
 
 @contextmanager
@@ -162,32 +191,69 @@ def _hinted_kind(filename: str, content_type: str) -> str:
     return "other"
 
 
-def _detect(body: bytes, hinted: str, plain: bool):
-    """Return (kind, reader, argument); a reader of None means `argument` is the error."""
+def _detect(body: bytes, hinted: str, plain: bool, sink: _Sink, budget: archives.Budget, depth: int, path: str = ""):
+    """Return (kind, reader): calling the reader adds the text to `sink` and returns a partial error or None."""
+    if not body:
+        raise Unreadable("empty", "empty file")
     if b"%PDF-" in body[:1024]:
-        return "pdf", _read_pdf, body
+        return "pdf", lambda: _read_pdf(body, sink)
     if body[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         try:
             names = zipfile.ZipFile(io.BytesIO(body)).namelist()
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            return hinted, None, _one_line(exc)
-        if any(name.startswith("word/") for name in names):
-            return "docx", _read_docx, body
-        if any(name.startswith("xl/") for name in names):
-            return "xlsx", _read_xlsx, body
-        return "other", None, "zip archive without a Word or Excel document"
+            raise Unreadable("corrupt", _one_line(exc)) from exc
+        if archives.is_office_zip(names) and any(name.startswith("word/") for name in names):
+            return "docx", lambda: _read_docx(body, sink)
+        if archives.is_office_zip(names):
+            return "xlsx", lambda: _read_xlsx(body, sink)
+
+        def member(data: bytes, inner: str, level: int) -> None:
+            _read_member(data, inner, sink, budget, level)
+
+        return "zip", lambda: archives.read_zip(body, path + "/" if path else "", depth, budget, member)
     if body.startswith(_OLE2):
-        return _detect_ole2(body, hinted)
-    if hinted in ("pdf", "docx", "xlsx", "xls", "doc", "wps"):
-        return hinted, None, f"not a {hinted} file (starts with {body[:16]!r})"
+        return _detect_ole2(body, hinted, sink)
+    if hinted in ("pdf", "docx", "xlsx", "xls", "doc", "wps", "zip"):
+        raise Unreadable("corrupt", f"not a {hinted} file (starts with {body[:16]!r})")
     if plain:
-        return "other", _read_plain, body
-    return "other", None, "unsupported attachment type"
+        return "other", lambda: _read_plain(body, sink)
+    raise Unreadable("unsupported", "unsupported attachment type")
 
 
-def _detect_ole2(body: bytes, hinted: str):
+def _read_member(data: bytes, path: str, sink: _Sink, budget: archives.Budget, depth: int) -> None:
+    """One file inside an archive, its text headed by its path; what it lacks is noted, the caps still stop all."""
+    hinted = _hinted_kind(path, "")
+    mark = len(sink.parts)
+    sink.tick()
+    try:
+        kind, reader = _detect(data, hinted, _is_plain(path, ""), sink, budget, depth, path)
+        if kind != "zip":
+            sink.add(f"【{path}】")
+        partial = reader()
+    except Unreadable as exc:
+        sink.retract(mark)
+        if exc.problem != "unsupported":  # images, programs… in an archive are no document left unread
+            budget.note(path, exc.problem, str(exc))
+    except _Stop:
+        raise
+    except Exception as exc:  # a broken member leaves the other members readable
+        sink.retract(mark)
+        budget.note(path, "corrupt", _one_line(exc))
+    else:
+        if partial:
+            budget.note(path, "corrupt", partial)
+
+
+def _detect_ole2(body: bytes, hinted: str, sink: _Sink):
     import xlrd
 
+    ole = open_ole(body)
+    if encrypted_package(ole):
+        kind = hinted if hinted in ("docx", "xlsx") else "docx"
+        raise Unreadable("encrypted", f"{kind}: password-protected", kind=kind)
+    if ole.exists("WordDocument"):
+        kind = hinted if hinted in ("doc", "wps") else "doc"
+        return kind, lambda: sink.add(read_word(ole, body, kind, sink.deadline - time.monotonic()).strip())
     try:
         book = xlrd.open_workbook(
             file_contents=body,
@@ -196,13 +262,9 @@ def _detect_ole2(body: bytes, hinted: str):
             ignore_workbook_corruption=True,
         )
     except Exception as exc:
-        kind = hinted if hinted in ("xls", "doc", "wps") else "doc"
-        if kind == "xls" and _WORD_STREAM in body:
-            kind = "doc"
-        if kind == "xls":
-            return kind, None, _one_line(exc)
-        return kind, None, f"{kind} (OLE2 binary) text is not readable"
-    return "xls", _read_xls, book
+        problem = "encrypted" if "encrypted" in str(exc).lower() else "corrupt"
+        raise Unreadable(problem, _one_line(exc), kind="xls") from exc
+    return "xls", lambda: _read_xls(book, sink)
 
 
 def _read_plain(body: bytes, sink: _Sink) -> None:
@@ -218,7 +280,7 @@ def _read_pdf(body: bytes, sink: _Sink) -> str | None:
 
     reader = PdfReader(io.BytesIO(body))
     if reader.is_encrypted and not reader.decrypt(""):
-        return "encrypted pdf"
+        raise Unreadable("encrypted", "encrypted pdf")
     first_error = None
     for number, page in enumerate(reader.pages, start=1):
         sink.tick()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from urllib.parse import urlsplit
 
@@ -9,6 +10,8 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
 from crawler import columns as column_discovery
 from crawler import platforms
@@ -304,14 +307,18 @@ class DisclosureSpider(scrapy.Spider):
         if page is not None:
             yield from self._follow(links, response.meta["hops"])
 
-    def parse_attachment(self, response):
+    async def parse_attachment(self, response):
         row = page_row(response, "attachment", response.meta["hops"])
         if response.status < 400:
             name = urlsplit(response.url).path.rsplit("/", 1)[-1]
             content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-            extracted = extract_text(response.body, filename=name, content_type=content_type)
+            # In a thread: a big archive or an old Word file must not hold up the downloads and their timeouts.
+            extracted = await maybe_deferred_to_future(deferToThread(
+                extract_text, response.body, filename=name, content_type=content_type))
+            unreadable = extracted.unreadable
             row.update(text=extracted.text, platform=extracted.kind, error=extracted.error,
-                       truncated=int(extracted.truncated))
+                       truncated=int(extracted.truncated),
+                       unreadable=json.dumps(unreadable, ensure_ascii=False) if unreadable else None)
         yield PageRecord(row, [], self._target(response))
 
     def parse_verify(self, response):

@@ -10,6 +10,7 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.records import PageRecord
 from crawler.settings import crawl_settings
+from crawler.sitefacts import observe, recent_article, store_facts
 from crawler.spiders.disclosure import DisclosureSpider
 from govinspect.config import SiteConfig
 from govinspect.progress import progress
@@ -50,4 +51,6 @@ def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: st
         if run["status"] == "running":
             # The spider never opened (e.g. a start-up error Scrapy logged): nothing was crawled.
             store.finish_run(run_id, "failed", error="the crawler did not start; see the log above")
+        elif run["status"] == "completed":
+            store_facts(store, run_id, observe(config, recent_article(store, run_id)))
     return run_id

@@ -1,4 +1,4 @@
-"""Planted cases of the site-function checks: attachments the public cannot open, a clean zip, a slow homepage."""
+"""Planted cases of the site-function checks: unreadable attachments and a clean zip, a slow homepage, no HTTPS, no IPv6, a search that never answers."""
 
 from __future__ import annotations
 
@@ -56,5 +56,9 @@ def unreadable_attachments(b: Builder) -> None:
 
 
 def sitewide(b: Builder) -> None:
+    """The sample site is served over plain HTTP at an IPv4 address: no HTTPS, no IPv6, as on many county sites."""
+    b.defect("security.https", b.base_url, "served over plain HTTP only: nothing answers HTTPS")
+    b.defect("ipv6.unsupported", b.base_url, "served at an IPv4 address: no IPv6")
+    b.defect("search.broken", b.base_url, "no search form on the homepage; its 站内搜索 link answers 429 every time")
     b.defect("homepage.slow", b.base_url, "only when the server runs with homepage_delay > 3 s and a week of probes records it",
              requires="SampleServer(homepage_delay>3) and a week of probes")

@@ -8,6 +8,7 @@ import logging
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
+from crawler.accessibility import observe_accessibility, sample_pages
 from crawler.records import PageRecord
 from crawler.settings import crawl_settings
 from crawler.sitefacts import observe, recent_article, store_facts
@@ -52,5 +53,9 @@ def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: st
             # The spider never opened (e.g. a start-up error Scrapy logged): nothing was crawled.
             store.finish_run(run_id, "failed", error="the crawler did not start; see the log above")
         elif run["status"] == "completed":
-            store_facts(store, run_id, observe(config, recent_article(store, run_id)))
+            facts = observe(config, recent_article(store, run_id))
+            if config.crawl.accessibility_pages:
+                urls = sample_pages(store, run_id, config.site.base_url, config.crawl.accessibility_pages)
+                facts["accessibility"] = observe_accessibility(config, urls)
+            store_facts(store, run_id, facts)
     return run_id

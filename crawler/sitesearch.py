@@ -60,7 +60,7 @@ def _search_link(page: str, url: str) -> str | None:
     return None
 
 
-def _allowed(url: str, config: SiteConfig) -> bool:
+def may_fetch(url: str, config: SiteConfig) -> bool:
     """Offline, only the site itself and loopback are contacted; http(s) only, always."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -77,7 +77,7 @@ def observe_search(config: SiteConfig, recent: tuple[str, str] | None) -> dict:
         status, page = _fetch(config.site.base_url, timeout)
         form = find_form(page, config.site.base_url)
         link = None if form else _search_link(page, config.site.base_url)
-        if link and _allowed(link, config):
+        if link and may_fetch(link, config):
             fact["page"] = link
             status, page = _fetch(link, timeout)
             fact["http_status"] = status
@@ -87,7 +87,7 @@ def observe_search(config: SiteConfig, recent: tuple[str, str] | None) -> dict:
             return fact
         title, article = recent
         fact.update(query=title, article=article)
-        if not _allowed(form["action"], config):
+        if not may_fetch(form["action"], config):
             fact["error"] = "offline mode: the search is on another host"
             return fact
         query = urllib.parse.urlencode({**form["fields"], form["field"]: title})

@@ -57,6 +57,7 @@ class CrawlSection:
     backoff_seconds: float = 2.0
     max_download_mb: int = 50
     max_attachment_mb: int = 20
+    accessibility_pages: int = 0  # pages (the homepage first) axe-core checks in Chromium after a crawl; 0: none
 
 
 @dataclass
@@ -195,7 +196,7 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> SiteConfi
                  "max_download_mb", "max_attachment_mb", "timeout_seconds"):
         if getattr(crawl, name) <= 0:
             raise ConfigError(source, f"crawl.{name}", "must be greater than 0")
-    for name in ("delay_seconds", "backoff_seconds"):
+    for name in ("delay_seconds", "backoff_seconds", "accessibility_pages"):
         if getattr(crawl, name) < 0:
             raise ConfigError(source, f"crawl.{name}", "must not be negative")
     columns_raw = raw.get("columns", [])

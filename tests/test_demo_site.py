@@ -35,7 +35,7 @@ CHECK_IDS = (
     "annual_report.missing", "annual_report.late", "annual_report.structure", "annual_report.tables",
     "annual_report.fee", "annual_report.year", "availability.homepage", "interaction.unanswered",
     "attachment.unreadable", "homepage.slow", "security.https", "ipv6.unsupported",
-    "search.broken",
+    "search.broken", "accessibility.violations",
 )
 CATEGORIES = ("dynamic", "notice", "policy", "interpretation", "annual_report", "budget", "personnel", "planning",
               "audit_result", "pre_audit", "institution", "guide", "interaction", "other")

@@ -10,26 +10,22 @@ import warnings
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from datetime import time as clock
-from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
-from crawler.extract import archives
+from crawler.extract import archives, ocr
+from crawler.extract.office import read_docx, read_xls, read_xlsx
 from crawler.extract.oldoffice import Unreadable, encrypted_package, open_ole, read_word
 
 MAX_CHARS = 2_000_000
 MAX_BYTES = 100 * 1024 * 1024
 MAX_CELLS = 5_000_000  # spreadsheet cells visited, empty ones included
 MAX_SECONDS = 30.0
-MAX_LOADED_MEMBER = 64 * 1024 * 1024  # a zip member the reader parses whole (zip-bomb guard)
 
-KINDS = ("pdf", "docx", "xlsx", "xls", "doc", "wps", "zip", "other")
+KINDS = ("pdf", "docx", "xlsx", "xls", "doc", "wps", "zip", "image", "other")
 # What the crawler could not read, as stored for `attachment.unreadable`: the file's own problem, or its parts'.
 PROBLEMS = ("empty", "corrupt", "encrypted", "unsupported", "tool", "limit")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_WORD_STREAM = "WordDocument".encode("utf-16-le")
 _BY_EXTENSION = {
     "pdf": "pdf",
     "docx": "docx", "docm": "docx", "dotx": "docx",
@@ -38,7 +34,9 @@ _BY_EXTENSION = {
     "doc": "doc", "dot": "doc",
     "wps": "wps",
     "zip": "zip",
+    "png": "image", "jpg": "image", "jpeg": "image", "tif": "image", "tiff": "image", "bmp": "image", "gif": "image",
 }
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
 _BY_CONTENT_TYPE = (
     ("pdf", "pdf"),
     ("wordprocessingml", "docx"),
@@ -196,16 +194,18 @@ def _detect(body: bytes, hinted: str, plain: bool, sink: _Sink, budget: archives
     if not body:
         raise Unreadable("empty", "empty file")
     if b"%PDF-" in body[:1024]:
-        return "pdf", lambda: _read_pdf(body, sink)
+        return "pdf", lambda: _read_pdf(body, sink, budget, path)
+    if body.startswith(_IMAGE_MAGIC):
+        return "image", lambda: _read_image(body, sink, budget, path)
     if body[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         try:
             names = zipfile.ZipFile(io.BytesIO(body)).namelist()
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
             raise Unreadable("corrupt", _one_line(exc)) from exc
         if archives.is_office_zip(names) and any(name.startswith("word/") for name in names):
-            return "docx", lambda: _read_docx(body, sink)
+            return "docx", lambda: read_docx(body, sink)
         if archives.is_office_zip(names):
-            return "xlsx", lambda: _read_xlsx(body, sink)
+            return "xlsx", lambda: read_xlsx(body, sink)
 
         def member(data: bytes, inner: str, level: int) -> None:
             _read_member(data, inner, sink, budget, level)
@@ -264,7 +264,7 @@ def _detect_ole2(body: bytes, hinted: str, sink: _Sink):
     except Exception as exc:
         problem = "encrypted" if "encrypted" in str(exc).lower() else "corrupt"
         raise Unreadable(problem, _one_line(exc), kind="xls") from exc
-    return "xls", lambda: _read_xls(book, sink)
+    return "xls", lambda: read_xls(book, sink)
 
 
 def _read_plain(body: bytes, sink: _Sink) -> None:
@@ -275,13 +275,14 @@ def _read_plain(body: bytes, sink: _Sink) -> None:
     sink.add(text)
 
 
-def _read_pdf(body: bytes, sink: _Sink) -> str | None:
+def _read_pdf(body: bytes, sink: _Sink, budget: archives.Budget, path: str) -> str | None:
+    """The text layer of each page; a page without one that holds a scan is read by OCR, marked with its number."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(body))
     if reader.is_encrypted and not reader.decrypt(""):
         raise Unreadable("encrypted", "encrypted pdf")
-    first_error = None
+    first_error, scanned = None, 0
     for number, page in enumerate(reader.pages, start=1):
         sink.tick()
         try:
@@ -289,142 +290,38 @@ def _read_pdf(body: bytes, sink: _Sink) -> str | None:
         except Exception as exc:  # one bad page should not hide the others
             first_error = first_error or f"page {number}: {_one_line(exc)}"[:200]
             continue
+        if not text.strip():
+            scanned += 1
+            if scanned > ocr.MAX_PAGES:
+                budget.note(f"{path}#{number}", "limit", f"OCR stops after {ocr.MAX_PAGES} scanned pages of a file")
+                break
+            _ocr(ocr.largest_image(page.images), number, sink, budget, path)
+            continue
         sink.add(text.strip())
     return first_error
 
 
-def _check_members(body: bytes, streamed_prefix: str | None) -> None:
-    with zipfile.ZipFile(io.BytesIO(body)) as archive:
-        for info in archive.infolist():
-            streamed = streamed_prefix and info.filename.startswith(streamed_prefix)
-            if info.file_size > MAX_LOADED_MEMBER and not streamed:
-                raise ValueError(f"{info.filename} unpacks to {info.file_size // 2**20} MB")
+def _read_image(body: bytes, sink: _Sink, budget: archives.Budget, path: str) -> None:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(body))
+    image.load()
+    if min(image.size) >= ocr.MIN_SIDE:
+        _ocr(image, 1, sink, budget, path)
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-
-
-def _read_docx(body: bytes, sink: _Sink) -> None:
-    from docx import Document
-
-    _check_members(body, None)
-    _blocks(Document(io.BytesIO(body)).element.body, sink)
-
-
-def _blocks(parent, sink: _Sink) -> None:
-    for child in parent.iterchildren():
-        if child.tag == f"{_W}p":
-            sink.add(_inline(child, "\n").strip())
-        elif child.tag == f"{_W}tbl":
-            for row in child.iterchildren(f"{_W}tr"):
-                cells = [_cell_text(cell) for cell in row.iterchildren(f"{_W}tc")]
-                sink.add("\t".join(cells).rstrip("\t"))
-        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
-            _blocks(child, sink)
-
-
-def _cell_text(cell) -> str:
-    # A cell keeps to one line so a table row stays one tab-separated line.
-    return " ".join(_inline(cell, " ").split())
-
-
-def _inline(element, newline: str) -> str:
-    out: list[str] = []
-    _collect(element, out, newline)
-    return "".join(out)
-
-
-def _collect(element, out: list[str], newline: str) -> None:
-    for node in element.iterchildren():
-        tag = node.tag
-        if tag == f"{_W}t":
-            out.append(node.text or "")
-        elif tag == f"{_W}tab":
-            out.append("\t")
-        elif tag in (f"{_W}br", f"{_W}cr"):
-            out.append(newline)
-        elif tag == _MC_FALLBACK:
-            continue  # the same text box again, for old Word versions
-        elif tag in (f"{_W}p", f"{_W}tr"):
-            if out:
-                out.append(" ")
-            _collect(node, out, newline)
-        elif isinstance(tag, str):
-            _collect(node, out, newline)
-
-
-def _read_xlsx(body: bytes, sink: _Sink) -> None:
-    from openpyxl import load_workbook
-
-    # Sheets are streamed in read-only mode; shared strings and styles are loaded whole.
-    _check_members(body, "xl/worksheets/")
-    book = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+def _ocr(image, number: int, sink: _Sink, budget: archives.Budget, path: str) -> None:
+    """OCR one page image into the sink under its mark; what stops it is noted. OCR time has its own bounds."""
+    if image is None:
+        return
+    started = time.monotonic()
     try:
-        for sheet in book.worksheets:
-            sink.add(f"[{sheet.title}]")
-            # The stored dimension may claim A1:XFD1048576; without it rows are only as wide as their cells.
-            sheet.reset_dimensions()
-            for row in sheet.iter_rows(values_only=True):
-                sink.tick(len(row) or 1)
-                line = "\t".join(_cell(value) for value in row).rstrip("\t")
-                if line.strip():
-                    sink.add(line)
+        text = ocr.read_image(image, ocr.PAGE_SECONDS)
+    except ocr.OcrUnavailable as exc:
+        budget.note(f"{path}#{number}", exc.problem, f"page {number}: {exc}")
+        return
     finally:
-        book.close()
-
-
-def _read_xls(book, sink: _Sink) -> None:
-    import xlrd
-
-    try:
-        for index in range(book.nsheets):
-            sheet = book.sheet_by_index(index)
-            sink.add(f"[{sheet.name}]")
-            for rowx in range(sheet.nrows):
-                cells = sheet.row(rowx)
-                sink.tick(len(cells) or 1)
-                values = []
-                for cell in cells:
-                    if cell.ctype == xlrd.XL_CELL_DATE:
-                        values.append(_cell(_xls_date(cell.value, book.datemode)))
-                    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                        values.append("TRUE" if cell.value else "FALSE")
-                    elif cell.ctype in (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER):
-                        values.append(_cell(cell.value))
-                    else:
-                        values.append("")
-                line = "\t".join(values).rstrip("\t")
-                if line.strip():
-                    sink.add(line)
-            book.unload_sheet(index)
-    finally:
-        book.release_resources()
-
-
-def _xls_date(value: float, datemode: int):
-    import xlrd
-
-    try:
-        return xlrd.xldate_as_datetime(value, datemode)
-    except Exception:  # out-of-range serials are shown as the number
-        return value
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value.is_integer():
-            # Excel keeps 15 significant digits: show a long number (an ID typed as a number) as Excel does.
-            return str(int(Decimal(f"{value:.15g}")))
-        return f"{value:.15g}"
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == clock() else value.isoformat(sep=" ")
-    if isinstance(value, (date, clock)):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return " ".join(str(value).split())
+        sink.deadline += time.monotonic() - started
+    if text.strip():
+        sink.add(ocr.MARK.format(page=number))
+        sink.add(text)

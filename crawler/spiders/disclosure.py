@@ -29,6 +29,8 @@ from govinspect.config import SiteConfig
 # Links to these are resources to verify, not pages to read (attachments are told apart by `is_attachment`).
 NOT_PAGES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".css", ".js", ".mp4", ".mp3",
              ".flv", ".swf", ".apk", ".exe", ".7z", ".ppt", ".pptx", ".csv")
+# An image a page links to (rather than shows) is a document: a scanned list, read by OCR.
+SCANS = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
 PAGE_KINDS = ("home", "column", "list", "article", "page", "attachment")
 
 
@@ -160,7 +162,7 @@ class DisclosureSpider(scrapy.Spider):
                 if not self.config.crawl.check_external:
                     continue
                 request = self._request(url, "external", depth + 1, self.parse_verify, method="HEAD")
-            elif link.tag == "attachment" or is_attachment(url):
+            elif link.tag == "attachment" or is_attachment(url) or (link.tag == "a" and path.endswith(SCANS)):
                 request = self._request(url, "attachment", depth + 1, self.parse_attachment)
             elif link.tag == "a" and not path.endswith(NOT_PAGES) and depth + 1 <= self.config.crawl.max_depth:
                 request = self._request(url, "page", depth + 1, self.parse_document)

@@ -1,4 +1,5 @@
-"""Planted cases of the site-function checks: unreadable attachments and a clean zip, a slow homepage, no HTTPS, no IPv6, a search that never answers."""
+"""Planted cases of the site-function checks: unreadable attachments beside a clean zip, a slow homepage, no HTTPS,
+no IPv6, a search that never answers, a photo without alt text."""
 
 from __future__ import annotations
 
@@ -62,3 +63,12 @@ def sitewide(b: Builder) -> None:
     b.defect("search.broken", b.base_url, "no search form on the homepage; its 站内搜索 link answers 429 every time")
     b.defect("homepage.slow", b.base_url, "only when the server runs with homepage_delay > 3 s and a week of probes records it",
              requires="SampleServer(homepage_delay>3) and a week of probes")
+
+
+def accessibility(b: Builder) -> None:
+    """The newest article (axe-core samples the homepage and the newest articles) shows a photo without alt text."""
+    newest = max((d for col in b.cols.values() for d in col.docs if d.pub), key=lambda d: (d.pub, d.extra["id"]))
+    photo = b.binary("/images/hyxc.png", att.PNG_1PX, "image/png")
+    newest.body_html += f'<p><img src="{photo}" width="600" height="400"></p>'
+    b.defect("accessibility.violations", newest.url, "a photo without alt text (axe-core rule image-alt)")
+    b.near_miss("accessibility.violations", b.base_url, "homepage: every image has alt text, the language is declared")

@@ -35,6 +35,7 @@ def _plant(b: Builder) -> None:
     planted_news.lyb(b)
     planted_news.ztzl(b)
     planted_coverage.unreadable_attachments(b)
+    planted_coverage.accessibility(b)
     b.finish()
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from types import ModuleType
 
 from crawler.items import Page
-from crawler.platforms import generic, hanweb, trs, ucap
+from crawler.platforms import generic, gkmlpt, hanweb, trs, ucap
 
 # Order matters: the specific platforms first, generic last because it always matches.
-ADAPTERS: tuple[ModuleType, ...] = (hanweb, trs, ucap, generic)
+ADAPTERS: tuple[ModuleType, ...] = (gkmlpt, hanweb, trs, ucap, generic)
 _BY_NAME = {adapter.NAME: adapter for adapter in ADAPTERS}
 
 

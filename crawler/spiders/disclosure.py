@@ -249,13 +249,14 @@ class DisclosureSpider(scrapy.Spider):
         self.items_seen[column_url] += len(entries)
         yield EntriesRecord(column_url, entries, start=page_no * 10000)
         row = page_row(response, kind, depth)
-        meta, footer = read_labels(page)
+        markup = page.selector.type != "json"  # a JSON list answer (gkmlpt, jpaas) has no labels, title or links
+        meta, footer = read_labels(page) if markup else ({}, {})
         row.update(platform=adapter.NAME, column_url=column_url, meta=meta, footer=footer,
-                   title=page.selector.xpath("normalize-space(//title)").get() or None)
+                   title=page.selector.xpath("normalize-space(//title)").get() or None if markup else None)
         entry_links = [Link(e["url"], "a", e["title"]) for e in entries]
         # Every item the list shows, kept or past the cap: none of them is followed as an ordinary link.
         listed = {clean_url(e.url) for e in listing.entries}
-        others = [link for link in extract_links(page) if link.url not in listed]
+        others = [link for link in extract_links(page) if link.url not in listed] if markup else []
         links = entry_links + others
         yield PageRecord(row, [link_row(link) for link in links], self._target(response))
         for more in listing.more:

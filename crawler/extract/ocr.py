@@ -24,6 +24,7 @@ PAGE_SECONDS = 60.0
 RUN_SECONDS = 900.0  # OCR time of one crawl (one process) in all
 MIN_SIDE = 200  # smaller images are icons and stamps, not scans
 MARK = "【OCR 第{page}页】"
+_SLOTS = threading.BoundedSemaphore(2)  # tesseract processes at once, whatever the extraction threads
 
 
 class _RunBudget:
@@ -80,10 +81,15 @@ def read_image(image, seconds: float = PAGE_SECONDS) -> str:
         raise OcrUnavailable("limit", f"the run's OCR time ({RUN_SECONDS:g} s) is spent")
     buffer = io.BytesIO()
     image.convert("L").save(buffer, "PNG")
+    with _SLOTS:
+        return _tidy(_run(buffer.getvalue(), limit))
+
+
+def _run(png: bytes, limit: float) -> str:
     started = time.monotonic()
     try:
         # One thread: the crawl and the other extractions share the machine's cores.
-        done = subprocess.run([TESSERACT, "stdin", "stdout", "-l", LANGUAGE, "--psm", "6"], input=buffer.getvalue(),
+        done = subprocess.run([TESSERACT, "stdin", "stdout", "-l", LANGUAGE, "--psm", "6"], input=png,
                               capture_output=True, timeout=limit, check=False,
                               env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     except subprocess.TimeoutExpired as exc:
@@ -91,8 +97,9 @@ def read_image(image, seconds: float = PAGE_SECONDS) -> str:
     finally:
         BUDGET.spend(time.monotonic() - started)
     if done.returncode != 0:
-        raise OcrUnavailable("corrupt", " ".join(done.stderr.decode("utf-8", "replace").split())[:200] or "tesseract failed")
-    return _tidy(done.stdout.decode("utf-8", "replace"))
+        message = " ".join(done.stderr.decode("utf-8", "replace").split())[:200]
+        raise OcrUnavailable("corrupt", message or "tesseract failed")
+    return done.stdout.decode("utf-8", "replace")
 
 
 def largest_image(images):

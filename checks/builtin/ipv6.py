@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from checks.api import Check, CheckSkipped, Finding
+from checks.facts import observed
 
 INDICATOR = "功能设计"
 
@@ -14,9 +15,7 @@ class Ipv6Unsupported(Check):
     severity = "minor"
 
     def run(self, crawl, options):
-        fact = crawl.fact("ipv6")
-        if fact is None:
-            raise CheckSkipped("本次采集没有观测网站的 IPv6 情况（较早或中断的采集）")
+        fact = observed(crawl, "ipv6", "网站的 IPv6 情况")
         if not fact["looked_up"] and fact["error"]:
             raise CheckSkipped(f"未查询域名的 IPv6 地址：{fact['error']}")
         home = crawl.site.base_url

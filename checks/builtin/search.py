@@ -4,6 +4,7 @@ and searching for the title of a recent article lists that article."""
 from __future__ import annotations
 
 from checks.api import Check, CheckSkipped, Finding
+from checks.facts import observed
 
 INDICATOR = "功能设计"
 
@@ -15,9 +16,7 @@ class SearchBroken(Check):
     severity = "major"
 
     def run(self, crawl, options):
-        fact = crawl.fact("search")
-        if fact is None:
-            raise CheckSkipped("本次采集没有检验站内搜索（较早或中断的采集）")
+        fact = observed(crawl, "search", "站内搜索")
         if fact["error"] and fact["error"].startswith("offline mode"):
             raise CheckSkipped("离线模式：站内搜索在其他主机上，未检验")
         home = crawl.site.base_url

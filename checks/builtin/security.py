@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
-from checks.api import Check, CheckSkipped, Finding
+from checks.api import Check, Finding
+from checks.facts import observed
 
 INDICATOR = "功能设计"
 _VERIFY = (
@@ -48,9 +49,7 @@ class HttpsSecurity(Check):
     options = {"expiry_warning_days": 30}
 
     def run(self, crawl, options):
-        https = crawl.fact("https")
-        if https is None:
-            raise CheckSkipped("本次采集没有观测网站的 HTTPS 情况（较早或中断的采集）")
+        https = observed(crawl, "https", "网站的 HTTPS 情况")
         home = crawl.site.base_url
         redirect = crawl.fact("http_redirect")
         problems = site_problems(https, redirect, crawl.as_of, options["expiry_warning_days"])

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from conftest import Route, run_cli, write_config
-from test_probes import HOME, ZONE, add_probes, probe
+from conftest import run_cli
+from test_probes import ZONE, add_probes, crawled_homepage, probe
 
 
 def slow_findings(config, db, as_of) -> list[dict]:
@@ -21,13 +21,7 @@ def slow_findings(config, db, as_of) -> list[dict]:
 
 @pytest.fixture
 def site(site_server, tmp_path):
-    home = Route(HOME)
-    base_url = site_server({"/": home})
-    config = write_config(tmp_path / "site.toml", base_url)
-    db = tmp_path / "govinspect.db"
-    crawled = run_cli("crawl", "-c", str(config), "--db", str(db))
-    assert crawled.returncode == 0, crawled.stderr
-    return home, config, db
+    return crawled_homepage(site_server, tmp_path)
 
 
 def test_median_of_the_week_above_three_seconds(site):

@@ -8,6 +8,7 @@ import logging
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
+from crawler import scripted
 from crawler.accessibility import observe_accessibility, sample_pages
 from crawler.records import PageRecord
 from crawler.settings import crawl_settings
@@ -21,6 +22,13 @@ from schedules.incremental import plan_incremental
 log = logging.getLogger("govinspect.crawl")
 
 
+def _browser_missing() -> str | None:
+    reason = scripted.available()
+    if reason:
+        log.warning("browser_lists: %s; columns drawn by scripts stay as empty as their HTML", reason)
+    return reason
+
+
 def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: str | None = None) -> int:
     """Crawl the site into the database; Twisted's reactor allows this once per process."""
     with Store(db_path) as store:
@@ -31,9 +39,12 @@ def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: st
                                  config=dataclasses.asdict(config))
     log.info("run %d: crawling %s", run_id, config.site.base_url)
     settings = crawl_settings(config, db_path=str(db_path), run_id=run_id, mode=mode, as_of=as_of)
+    browser = config.crawl.browser_lists and not _browser_missing()
+    if browser:
+        settings.update(scripted.settings(config.crawl.timeout_seconds))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(DisclosureSpider)
-    process.crawl(crawler, config=config, plan=plan)
+    process.crawl(crawler, config=config, plan=plan, browser_lists=browser)
     try:
         # The pipeline logs its own plain lines; the progress adds a live counter on a terminal only.
         with progress(f"crawl {config.site.base_url}", unit="pages", quiet=True) as advance:

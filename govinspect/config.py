@@ -58,6 +58,7 @@ class CrawlSection:
     max_download_mb: int = 50
     max_attachment_mb: int = 20
     accessibility_pages: int = 0  # pages (the homepage first) axe-core checks in Chromium after a crawl; 0: none
+    browser_lists: bool = False   # render a column drawn by a script once in Chromium, then page its JSON API
 
 
 @dataclass

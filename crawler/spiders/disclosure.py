@@ -20,6 +20,8 @@ from crawler.extract.attachments import extract_text
 from crawler.extract.links import extract_links, is_attachment
 from crawler.extract.tables import read_tables
 from crawler.items import Link, Page, PageRequest
+from crawler.platforms import scripted
+from crawler.scripted import ApiRecorder, further_pages, list_call, looks_scripted
 from crawler.traps import TrapGuard, without_session
 from crawler.records import (ColumnRecord, EntriesRecord, PageRecord, TargetRecord, clean_url, link_row,
                              page_row, requested_url, target_row)
@@ -37,7 +39,7 @@ PAGE_KINDS = ("home", "column", "list", "article", "page", "attachment")
 class DisclosureSpider(scrapy.Spider):
     name = "disclosure"
 
-    def __init__(self, config: SiteConfig, plan=None, **kwargs):
+    def __init__(self, config: SiteConfig, plan=None, browser_lists: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.config = config
         self.plan = plan  # an IncrementalPlan (schedules.incremental) or None for a full crawl
@@ -57,6 +59,8 @@ class DisclosureSpider(scrapy.Spider):
         self.home_page: Page | None = None
         self.waiting_links: list[tuple[list[Link], int]] = []
         self.discovery_open = not config.columns
+        # Given by the crawl runner when the browser fallback can run here (crawler/scripted.py).
+        self.recorder: ApiRecorder | None = ApiRecorder() if browser_lists else None
         # Known before anything is fetched, so a page linking a configured column cannot claim it as a page.
         for column in config.columns:
             self._register_column(column.url, column.name, column.category, "config", column.max_age_days)
@@ -259,8 +263,32 @@ class DisclosureSpider(scrapy.Spider):
         others = [link for link in extract_links(page) if link.url not in listed] if markup else []
         links = entry_links + others
         yield PageRecord(row, [link_row(link) for link in links], self._target(response))
-        for more in listing.more:
-            request = self._list_request(more, column_url, adapter.NAME, depth)
+        if page_no == 0 and not listing.entries and not listing.more and self.recorder and looks_scripted(page.text):
+            # Drawn by a script: render it once in Chromium, then page through the API it called.
+            yield Request(response.url, callback=self.parse_rendered, errback=self.failed, dont_filter=True, meta={
+                "playwright": True, "playwright_page_event_handlers": {"response": self.recorder.handler(column_url)},
+                "column_url": column_url, "kind": "list", "hops": depth})
+        yield from self._listed(listing.more, entries, column_url, adapter.NAME, depth)
+        yield from self._follow(others, depth)
+
+    def parse_rendered(self, response):
+        """A scripted column as Chromium drew it: its entries, and the further pages of the JSON API it called."""
+        column_url, depth = response.meta["column_url"], response.meta["hops"]
+        page = Page(url=response.url, text=response.text, selector=response.selector)
+        rendered = platforms.generic.parse_list(page).entries
+        call = list_call(self.recorder.calls.pop(column_url, []))
+        found = rendered or (scripted.entries_of(call["data"], call["url"]) if call else [])
+        entries = [{"title": e.title, "url": clean_url(e.url), "date": e.date} for e in found]
+        entries = entries[:max(self.config.crawl.max_items_per_column - self.items_seen[column_url], 0)]
+        self.items_seen[column_url] += len(entries)
+        yield ColumnRecord({"url": column_url, "platform": scripted.NAME})
+        yield EntriesRecord(column_url, entries, start=0)
+        yield from self._listed(further_pages(call) if call else [], entries, column_url, scripted.NAME, depth)
+
+    def _listed(self, more: list[PageRequest], entries: list[dict], column_url: str, platform: str, depth: int):
+        """Requests for a list's further pages and for its entries."""
+        for further in more:
+            request = self._list_request(further, column_url, platform, depth)
             if request:
                 yield request
         for entry in entries:
@@ -269,7 +297,6 @@ class DisclosureSpider(scrapy.Spider):
                 request = self._entry_request(entry, column_url, depth)
                 if request:
                     yield request
-        yield from self._follow(others, depth)
 
     def _entry_request(self, entry: dict, column_url: str, depth: int) -> Request | None:
         url = entry["url"]

@@ -177,6 +177,17 @@ class CrawlView:
         host = (urlsplit(url).hostname or "").lower()
         return any(host == d or host.endswith("." + d) for d in self.site.allowed_domains)
 
+    # site facts ----------------------------------------------------------------
+
+    def fact(self, name: str) -> dict | None:
+        """A fact the crawl observed about the whole site (crawler/sitefacts.py: https, http_redirect, ipv6),
+        or None when this run did not observe it (an older run, an interrupted one)."""
+        if not self._store.db["site_facts"].exists():
+            return None
+        row = next(self._store.db.query("select value from site_facts where run_id = ? and name = ?",
+                                        [self.run_id, name]), None)
+        return json.loads(row["value"]) if row else None
+
     # availability probes -----------------------------------------------------
 
     def probes(self, since: datetime, until: datetime) -> list[dict]:

@@ -168,7 +168,17 @@ def finding(source: Text, message: str, found: list[dict], **evidence: Any) -> F
         body["occurrences"] = found[:MAX_EXAMPLES]
     if source.is_attachment:
         body["attachment"] = True
+        page = ocr_page(source.text, first.get("offset"))
+        if page is not None:
+            body["ocr"] = {"page": page}  # read from a scan: a person finds it on that page, not by Ctrl-F
     return Finding(source.subject, message, body, list(source.pages), source.column)
+
+
+def ocr_page(text: str, offset: int | None) -> int | None:
+    """The scanned page an offset of an attachment's text was read from by OCR, or None."""
+    from crawler.extract.ocr import page_of
+
+    return page_of(text, offset) if offset is not None else None
 
 
 def more(found: list) -> str:

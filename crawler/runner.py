@@ -8,8 +8,11 @@ import logging
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
+from crawler import scripted
+from crawler.accessibility import observe_accessibility, sample_pages
 from crawler.records import PageRecord
 from crawler.settings import crawl_settings
+from crawler.sitefacts import observe, recent_article, store_facts
 from crawler.spiders.disclosure import DisclosureSpider
 from govinspect.config import SiteConfig
 from govinspect.progress import progress
@@ -17,6 +20,13 @@ from govinspect.store import Store, StoreError
 from schedules.incremental import plan_incremental
 
 log = logging.getLogger("govinspect.crawl")
+
+
+def _browser_missing() -> str | None:
+    reason = scripted.available()
+    if reason:
+        log.warning("browser_lists: %s; columns drawn by scripts stay as empty as their HTML", reason)
+    return reason
 
 
 def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: str | None = None) -> int:
@@ -29,9 +39,12 @@ def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: st
                                  config=dataclasses.asdict(config))
     log.info("run %d: crawling %s", run_id, config.site.base_url)
     settings = crawl_settings(config, db_path=str(db_path), run_id=run_id, mode=mode, as_of=as_of)
+    browser = config.crawl.browser_lists and not _browser_missing()
+    if browser:
+        settings.update(scripted.settings(config.crawl.timeout_seconds))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(DisclosureSpider)
-    process.crawl(crawler, config=config, plan=plan)
+    process.crawl(crawler, config=config, plan=plan, browser_lists=browser)
     try:
         # The pipeline logs its own plain lines; the progress adds a live counter on a terminal only.
         with progress(f"crawl {config.site.base_url}", unit="pages", quiet=True) as advance:
@@ -56,4 +69,11 @@ def run_crawl(config: SiteConfig, db_path: str, *, mode: str = "full", as_of: st
             # The spider never opened (e.g. a start-up error Scrapy logged): nothing was crawled.
             store.finish_run(run_id, "failed", error="the crawler did not start; see the log above")
             store.set_health(run_id, "failed", ["抓取程序未能启动（见日志）"])
+        elif run["status"] == "completed" and store.health(run_id)[0] != "failed":
+            # Facts about the site as a whole (TLS, IPv6, search, accessibility): a site that is down has none.
+            facts = observe(config, recent_article(store, run_id))
+            if config.crawl.accessibility_pages:
+                urls = sample_pages(store, run_id, config.site.base_url, config.crawl.accessibility_pages)
+                facts["accessibility"] = observe_accessibility(config, urls)
+            store_facts(store, run_id, facts)
     return run_id

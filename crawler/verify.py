@@ -117,9 +117,14 @@ def mark_soft404(db, run_id: int, signatures: dict[str, dict]) -> int:
     return marked
 
 
+def _markup(response, path: str) -> str:
+    # A JSON answer (a list API) has no title or body to read; parsel refuses XPath on it.
+    return "" if response.selector.type == "json" else response.selector.xpath(path).get() or ""
+
+
 def _title(response) -> str:
-    return re.sub(r"\s+", " ", response.selector.xpath("string(//title)").get() or "").strip()
+    return re.sub(r"\s+", " ", _markup(response, "string(//title)")).strip()
 
 
 def _text(response) -> str:
-    return re.sub(r"\s+", "", response.selector.xpath("string(//body)").get() or "")
+    return re.sub(r"\s+", "", _markup(response, "string(//body)"))

@@ -34,6 +34,8 @@ class SiteSection:
     allowed_domains: list[str] = field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     level: str = "department"
+    https_url: str = ""  # where HTTPS is checked (default: an https base URL, else its host on port 443)
+    http_url: str = ""   # where plain HTTP must redirect to HTTPS (default: an http base URL, else its host on port 80)
 
 
 @dataclass
@@ -55,6 +57,8 @@ class CrawlSection:
     backoff_seconds: float = 2.0
     max_download_mb: int = 50
     max_attachment_mb: int = 20
+    accessibility_pages: int = 0  # pages (the homepage first) axe-core checks in Chromium after a crawl; 0: none
+    browser_lists: bool = False   # render a column drawn by a script once in Chromium, then page its JSON API
 
 
 @dataclass
@@ -180,6 +184,11 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> SiteConfi
         raise ConfigError(source, "[site]", "missing section")
     site = _section(SiteSection, raw["site"], source, "site")
     _check_url(site.base_url, source, "site.base_url")
+    for key, scheme in (("https_url", "https"), ("http_url", "http")):
+        if getattr(site, key):
+            _check_url(getattr(site, key), source, f"site.{key}")
+            if urlsplit(getattr(site, key)).scheme != scheme:
+                raise ConfigError(source, f"site.{key}", f"must be an {scheme}:// URL")
     if not site.base_url.endswith("/") and not urlsplit(site.base_url).path:
         site.base_url += "/"
     if not site.allowed_domains:
@@ -196,7 +205,7 @@ def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> SiteConfi
                  "max_download_mb", "max_attachment_mb", "timeout_seconds"):
         if getattr(crawl, name) <= 0:
             raise ConfigError(source, f"crawl.{name}", "must be greater than 0")
-    for name in ("delay_seconds", "backoff_seconds"):
+    for name in ("delay_seconds", "backoff_seconds", "accessibility_pages"):
         if getattr(crawl, name) < 0:
             raise ConfigError(source, f"crawl.{name}", "must not be negative")
     columns_raw = raw.get("columns", [])

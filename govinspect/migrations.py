@@ -131,7 +131,17 @@ def _workspace(db: Database) -> None:
     db["findings"].create_index(["site_id", "check_id"])
 
 
-MIGRATIONS = [_initial, _page_tables, _schedules, _run_health, _workspace]
+def _site_facts(db: Database) -> None:
+    """What the crawler observed but could not read or judge itself: unreadable attachments (JSON on the page row:
+    {problem, detail, parts}), and per-run facts about the site as a whole (TLS, IPv6, search), one row a fact."""
+    db["pages"].add_column("unreadable", str)
+    db["site_facts"].create({
+        "id": int, "run_id": int, "name": str, "value": str, "observed_at": str,
+    }, pk="id", foreign_keys=[("run_id", "runs", "id")], not_null={"run_id", "name"})
+    db["site_facts"].create_index(["run_id", "name"], unique=True)
+
+
+MIGRATIONS = [_initial, _page_tables, _schedules, _run_health, _workspace, _site_facts]
 
 
 def migrate(db: Database) -> None:

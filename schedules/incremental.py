@@ -22,7 +22,7 @@ VERDICT_AGES = {"ok": timedelta(days=7), "redirected": timedelta(days=7), "skipp
 PAGE_COLUMNS = ("url", "kind", "http_status", "content_type", "encoding", "title", "published", "published_source",
                 "document_date", "list_date", "url_date", "meta", "footer", "attachments", "related",
                 "column_chain", "text_z", "text_chars", "size", "truncated", "etag", "last_modified", "elapsed",
-                "fetched_at", "depth", "platform", "error", "tables")
+                "fetched_at", "depth", "platform", "error", "tables", "unreadable")
 TARGET_COLUMNS = ("url", "verdict", "http_status", "reason", "final_url", "elapsed", "checked_at")
 
 

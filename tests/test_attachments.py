@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from crawler.extract import attachments
+from crawler.extract import attachments, office
 from crawler.extract.attachments import AttachmentText, extract_text
 
 ID_NUMBER = "110101199003070012"
@@ -270,7 +270,7 @@ def test_wps_from_content_type():
         (b"PK\x03\x04" + b"\0" * 40, "a.docx", "docx"),
         (b"\x00\x01garbage" * 10, "a.xlsx", "xlsx"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "a.xls", "xls"),
-        (b"\x89PNG\r\n\x1a\n", "a.png", "other"),
+        (b"\x89PNG\r\n\x1a\n", "a.png", "image"),  # a PNG cut after its signature
         (b"garbage", "/module/download/downfile.jsp?classid=0&filename=3f2a.pdf", "pdf"),
     ],
 )
@@ -286,12 +286,12 @@ def test_truncated_pdf_and_docx_give_an_error():
     assert extract_text(docx[: len(docx) // 2], filename="a.docx").error
 
 
-def test_zip_without_office_document():
+def test_zip_without_office_document_is_read_as_an_archive():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("readme.txt", "hello")
     result = extract_text(buffer.getvalue(), filename="附件.zip")
-    assert result.kind == "other" and result.error
+    assert (result.kind, result.error, result.text) == ("zip", None, "【readme.txt】\nhello")
 
 
 def test_huge_compressible_sheet_is_capped():
@@ -330,7 +330,7 @@ def test_max_chars_cuts_text():
 
 
 def test_oversized_zip_member_refused(monkeypatch):
-    monkeypatch.setattr(attachments, "MAX_LOADED_MEMBER", 1000)
+    monkeypatch.setattr(office, "MAX_LOADED_MEMBER", 1000)
     result = extract_text(make_docx(), filename="a.docx")
     assert result.kind == "docx" and "unpacks to" in result.error
 

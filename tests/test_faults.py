@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import socket
 import struct
 import threading
 import time
+import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
 
@@ -78,7 +81,8 @@ class Faults(BaseHTTPRequestHandler):
         links = ["/slow-past", "/slow-within", "/reset", "/hang", f"http://127.0.0.1:{self.closed}/gone.html",
                  "/e500", "/e502", "/e503", "/e503-after", "/r429", "/r412", "/r521", "/loop", "/to-private",
                  "/to-offsite", "/calendar?d=1", "/grow?q=a", "/s;jsessionid=0/page.html", "/huge", "/binary",
-                 "/malformed", "/utf8-as-gbk", "/gbk-as-utf8", SPACED, "http://审计.中国/", "/many-forbidden"]
+                 "/malformed", "/utf8-as-gbk", "/gbk-as-utf8", SPACED, "http://审计.中国/", "/many-forbidden",
+                 "/bomb.zip"]
         body = "".join(f'<a href="{link}">{link}</a> ' for link in links)
         self.send(200, page("故障测试站点", body + '<a href="/biglist.html">大栏目</a>'))
 
@@ -181,10 +185,27 @@ class Faults(BaseHTTPRequestHandler):
         self.send(200, page("外部链接", "".join(f'<a href="{self.firewall}forbidden/{n}">外链{n}</a>'
                                                for n in range(60))))
 
+    def on_bomb_zip(self, _):
+        self.send(200, zip_bomb(), content_type="application/zip")
+
     def on_biglist_html(self, _):
         items = "".join(f'<li><a href="/item/{n}.html">审计结果公告第{n}号</a><span>2026-01-01</span></li>'
                         for n in range(BIG_LIST))
         self.send(200, page("审计结果公告", f"<ul>{items}</ul>"))
+
+
+@functools.cache
+def zip_bomb() -> bytes:
+    """Ten zips, each holding 100 MB of zeros: 1 GB unpacked from 1 MB. Made once, before the crawl needs it."""
+    def packed(members: dict[str, bytes]) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, body in members.items():
+                archive.writestr(name, body)
+        return buffer.getvalue()
+
+    inner = packed({"zeros.bin": b"\0" * (100 * 2**20)})
+    return packed({f"{n}.zip": inner for n in range(10)})
 
 
 def serve(host: str = "127.0.0.1") -> ThreadingHTTPServer:
@@ -199,6 +220,7 @@ def fault_audit(tmp_path_factory):
     """One audit of the misbehaving site: its database, its targets by path, its stderr and the server's hits."""
     STOP.clear()
     Faults.hits = []
+    zip_bomb()
     with socket.socket() as spare:
         spare.bind(("127.0.0.1", 0))
         Faults.closed = spare.getsockname()[1]
@@ -328,3 +350,11 @@ def test_lying_encodings_are_read_right(fault_audit, path, title):
 def test_idn_and_spaces_do_not_break_anything(fault_audit):
     idn = [t for url, t in fault_audit["targets"].items() if "xn--" in url or "审计" in url]
     assert idn and idn[0]["verdict"] == "skipped"
+
+
+def test_zip_bomb_is_read_within_limits(fault_audit):
+    bomb = fault_audit["pages"]["/bomb.zip"]
+    fact = json.loads(bomb["unreadable"])
+    assert bomb["http_status"] == 200 and bomb["platform"] == "zip" and fact["problem"] is None
+    assert {part["problem"] for part in fact["parts"]} == {"limit"}
+    assert [part["detail"] for part in fact["parts"]] == ["unpacks to 100 MB, over 64 MB"] * 10

@@ -11,7 +11,7 @@ from parsel import Selector
 
 from crawler import platforms
 from crawler.items import ListEntry, Page, PageRequest
-from crawler.platforms import generic, hanweb, trs, ucap
+from crawler.platforms import generic, gkmlpt, hanweb, trs, ucap
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realpages"
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason=f"real saved pages not present at {REAL}")
@@ -352,8 +352,8 @@ def test_detect_synthetic(url, text, expected):
 
 
 def test_registry():
-    assert [a.NAME for a in platforms.ADAPTERS] == ["hanweb", "trs", "ucap", "generic"]
-    for adapter in (hanweb, trs, ucap, generic):
+    assert [a.NAME for a in platforms.ADAPTERS] == ["gkmlpt", "hanweb", "trs", "ucap", "generic"]
+    for adapter in (gkmlpt, hanweb, trs, ucap, generic):
         assert platforms.by_name(adapter.NAME) is adapter
     assert platforms.by_name("nonesuch") is generic
 

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 from conftest import Route, run_cli, write_config
 
+from govinspect.config import load_config
+
 ZONE = ZoneInfo("Asia/Shanghai")
 HOME = '<html><head><meta charset="utf-8"><title>青山县审计局</title></head><body><h1>青山县审计局</h1></body></html>'
 
@@ -43,13 +45,18 @@ def checked(config, db, as_of) -> tuple[str, dict]:
     return result.stdout, found
 
 
-def test_slow_probes_fail_and_the_veto_turns_on_at_five_percent(site_server, tmp_path):
+def crawled_homepage(site_server, tmp_path) -> tuple[Route, object, object]:
+    """A one-page site crawled once (probes belong to its site): its homepage route, configuration and database."""
     home = Route(HOME)
-    base_url = site_server({"/": home})
-    config = write_config(tmp_path / "site.toml", base_url)
+    config = write_config(tmp_path / "site.toml", site_server({"/": home}))
     db = tmp_path / "govinspect.db"
     crawled = run_cli("crawl", "-c", str(config), "--db", str(db))
     assert crawled.returncode == 0, crawled.stderr
+    return home, config, db
+
+
+def test_slow_probes_fail_and_the_veto_turns_on_at_five_percent(site_server, tmp_path):
+    home, config, db = crawled_homepage(site_server, tmp_path)
     today = datetime.now(ZONE).date()
     summary, found = checked(config, db, today)
     assert found == {} and "站点无法访问 未检测（近 7 天无可用性探测记录" in summary  # never probed: not judged
@@ -84,7 +91,7 @@ def test_slow_probes_fail_and_the_veto_turns_on_at_five_percent(site_server, tmp
     summary, found = checked(config, db, today)
     assert "站点无法访问 触发 (1/1)" in summary
     finding = found["availability.homepage"]
-    assert finding["severity"] == "critical" and finding["title"] == "首页无法访问" and finding["url"] == base_url
+    assert finding["severity"] == "critical" and finding["title"] == "首页无法访问" and finding["url"] == load_config(config).site.base_url
     evidence = finding["evidence"]
     assert (evidence["probes"], evidence["failed"], evidence["failed_ratio"]) == (140, 7, 0.05)
     assert [d["probes"] for d in evidence["days"]] == [20] * 7 and len(evidence["failures"]) == 7

@@ -1,4 +1,4 @@
-"""Plain text of downloaded attachments (pdf, docx, xlsx, xls) for the privacy checks; never raises."""
+"""Plain text of downloaded attachments (pdf, docx, xlsx, xls/et, doc/wps, zip) for the text checks; never raises."""
 
 from __future__ import annotations
 
@@ -10,21 +10,22 @@ import warnings
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from datetime import time as clock
-from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
+
+from crawler.extract import archives, ocr
+from crawler.extract.office import read_docx, read_xls, read_xlsx
+from crawler.extract.oldoffice import Unreadable, encrypted_package, open_ole, read_word
 
 MAX_CHARS = 2_000_000
 MAX_BYTES = 100 * 1024 * 1024
 MAX_CELLS = 5_000_000  # spreadsheet cells visited, empty ones included
 MAX_SECONDS = 30.0
-MAX_LOADED_MEMBER = 64 * 1024 * 1024  # a zip member the reader parses whole (zip-bomb guard)
 
-KINDS = ("pdf", "docx", "xlsx", "xls", "doc", "wps", "other")
+KINDS = ("pdf", "docx", "xlsx", "xls", "doc", "wps", "zip", "image", "other")
+# What the crawler could not read, as stored for `attachment.unreadable`: the file's own problem, or its parts'.
+PROBLEMS = ("empty", "corrupt", "encrypted", "unsupported", "tool", "limit")
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_WORD_STREAM = "WordDocument".encode("utf-16-le")
 _BY_EXTENSION = {
     "pdf": "pdf",
     "docx": "docx", "docm": "docx", "dotx": "docx",
@@ -32,7 +33,10 @@ _BY_EXTENSION = {
     "xls": "xls", "et": "xls",
     "doc": "doc", "dot": "doc",
     "wps": "wps",
+    "zip": "zip",
+    "png": "image", "jpg": "image", "jpeg": "image", "tif": "image", "tiff": "image", "bmp": "image", "gif": "image",
 }
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"BM", b"II*\x00", b"MM\x00*")
 _BY_CONTENT_TYPE = (
     ("pdf", "pdf"),
     ("wordprocessingml", "docx"),
@@ -40,18 +44,32 @@ _BY_CONTENT_TYPE = (
     ("ms-excel", "xls"),
     ("msword", "doc"),
     ("wps", "wps"),
+    ("zip", "zip"),
 )
 _PLAIN = {"txt", "csv"}
 
 
 @dataclass(frozen=True)
 class AttachmentText:
-    """What could be read: `error` says in one line why text is missing or partial; `truncated` that a cap cut it."""
+    """What could be read: `error` says in one line why text is missing or partial; `truncated` that a cap cut it.
+
+    `problem` (one of PROBLEMS) says why the file as a whole could not be read; `parts` lists the files inside an
+    archive that could not be read, each {part, problem, detail}.
+    """
 
     kind: str
     text: str
     error: str | None = None
     truncated: bool = False
+    problem: str | None = None
+    parts: tuple[dict, ...] = ()
+
+    @property
+    def unreadable(self) -> dict | None:
+        """The stored fact (pages.unreadable): None when everything was read."""
+        if not self.problem and not self.parts:
+            return None
+        return {"problem": self.problem, "detail": self.error if self.problem else None, "parts": list(self.parts)}
 
 
 class _Stop(Exception):
@@ -88,6 +106,11 @@ class _Sink:
         self.parts.append(text)
         self.room -= len(text) + 1
 
+    def retract(self, mark: int) -> None:
+        """Take back a member's heading when nothing of it could be read."""
+        if len(self.parts) == mark + 1:
+            self.room += len(self.parts.pop()) + 1
+
     @property
     def text(self) -> str:
         return "\n".join(self.parts)
@@ -102,24 +125,28 @@ def extract_text(
     max_seconds: float = MAX_SECONDS,
 ) -> AttachmentText:
     """Read the text of an attachment; the kind comes from its magic bytes, then its name, then its content type."""
-    kind = hinted = _hinted_kind(filename, content_type)
+    kind = _hinted_kind(filename, content_type)
     if len(body) > MAX_BYTES:
-        return AttachmentText(kind, "", f"file too large ({len(body) // 2**20} MB)")
-    if not body:
-        return AttachmentText(kind, "", "empty file")
-    plain = _extension(filename) in _PLAIN or content_type.lower().startswith(("text/plain", "text/csv"))
+        return AttachmentText(kind, "", f"file too large ({len(body) // 2**20} MB)", problem="limit")
     sink = _Sink(max_chars, max_seconds)
+    budget = archives.Budget()
+    partial_error = None
     try:
         with _quiet():
-            kind, reader, arg = _detect(body, hinted, plain)
-            if reader is None:
-                return AttachmentText(kind, "", arg)
-            partial_error = reader(arg, sink)
+            kind, reader = _detect(body, kind, _is_plain(filename, content_type), sink, budget, 0)
+            partial_error = reader()
     except _Stop as stop:
-        return AttachmentText(kind, sink.text, str(stop) if stop.hard else None, truncated=True)
+        return AttachmentText(kind, sink.text, str(stop) if stop.hard else None, truncated=True,
+                              problem="limit" if stop.hard else None, parts=tuple(budget.problems))
+    except Unreadable as exc:
+        return AttachmentText(exc.kind or kind, sink.text, str(exc), problem=exc.problem, parts=tuple(budget.problems))
     except Exception as exc:  # any reader failure on a hostile or broken file ends here, by design
-        return AttachmentText(kind, sink.text, _one_line(exc))
-    return AttachmentText(kind, sink.text, partial_error)
+        return AttachmentText(kind, sink.text, _one_line(exc), problem="corrupt", parts=tuple(budget.problems))
+    return AttachmentText(kind, sink.text, partial_error, parts=tuple(budget.problems))
+
+
+def _is_plain(filename: str, content_type: str) -> bool:
+    return _extension(filename) in _PLAIN or content_type.lower().startswith(("text/plain", "text/csv"))
 
 
 @contextmanager
@@ -162,32 +189,71 @@ def _hinted_kind(filename: str, content_type: str) -> str:
     return "other"
 
 
-def _detect(body: bytes, hinted: str, plain: bool):
-    """Return (kind, reader, argument); a reader of None means `argument` is the error."""
+def _detect(body: bytes, hinted: str, plain: bool, sink: _Sink, budget: archives.Budget, depth: int, path: str = ""):
+    """Return (kind, reader): calling the reader adds the text to `sink` and returns a partial error or None."""
+    if not body:
+        raise Unreadable("empty", "empty file")
     if b"%PDF-" in body[:1024]:
-        return "pdf", _read_pdf, body
+        return "pdf", lambda: _read_pdf(body, sink, budget, path)
+    if body.startswith(_IMAGE_MAGIC):
+        return "image", lambda: _read_image(body, sink, budget, path)
     if body[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         try:
             names = zipfile.ZipFile(io.BytesIO(body)).namelist()
         except (zipfile.BadZipFile, ValueError, OSError) as exc:
-            return hinted, None, _one_line(exc)
-        if any(name.startswith("word/") for name in names):
-            return "docx", _read_docx, body
-        if any(name.startswith("xl/") for name in names):
-            return "xlsx", _read_xlsx, body
-        return "other", None, "zip archive without a Word or Excel document"
+            raise Unreadable("corrupt", _one_line(exc)) from exc
+        if archives.is_office_zip(names) and any(name.startswith("word/") for name in names):
+            return "docx", lambda: read_docx(body, sink)
+        if archives.is_office_zip(names):
+            return "xlsx", lambda: read_xlsx(body, sink)
+
+        def member(data: bytes, inner: str, level: int) -> None:
+            _read_member(data, inner, sink, budget, level)
+
+        return "zip", lambda: archives.read_zip(body, path + "/" if path else "", depth, budget, member)
     if body.startswith(_OLE2):
-        return _detect_ole2(body, hinted)
-    if hinted in ("pdf", "docx", "xlsx", "xls", "doc", "wps"):
-        return hinted, None, f"not a {hinted} file (starts with {body[:16]!r})"
+        return _detect_ole2(body, hinted, sink)
+    if hinted in ("pdf", "docx", "xlsx", "xls", "doc", "wps", "zip"):
+        raise Unreadable("corrupt", f"not a {hinted} file (starts with {body[:16]!r})")
     if plain:
-        return "other", _read_plain, body
-    return "other", None, "unsupported attachment type"
+        return "other", lambda: _read_plain(body, sink)
+    raise Unreadable("unsupported", "unsupported attachment type")
 
 
-def _detect_ole2(body: bytes, hinted: str):
+def _read_member(data: bytes, path: str, sink: _Sink, budget: archives.Budget, depth: int) -> None:
+    """One file inside an archive, its text headed by its path; what it lacks is noted, the caps still stop all."""
+    hinted = _hinted_kind(path, "")
+    mark = len(sink.parts)
+    sink.tick()
+    try:
+        kind, reader = _detect(data, hinted, _is_plain(path, ""), sink, budget, depth, path)
+        if kind != "zip":
+            sink.add(f"【{path}】")
+        partial = reader()
+    except Unreadable as exc:
+        sink.retract(mark)
+        if exc.problem != "unsupported":  # images, programs… in an archive are no document left unread
+            budget.note(path, exc.problem, str(exc))
+    except _Stop:
+        raise
+    except Exception as exc:  # a broken member leaves the other members readable
+        sink.retract(mark)
+        budget.note(path, "corrupt", _one_line(exc))
+    else:
+        if partial:
+            budget.note(path, "corrupt", partial)
+
+
+def _detect_ole2(body: bytes, hinted: str, sink: _Sink):
     import xlrd
 
+    ole = open_ole(body)
+    if encrypted_package(ole):
+        kind = hinted if hinted in ("docx", "xlsx") else "docx"
+        raise Unreadable("encrypted", f"{kind}: password-protected", kind=kind)
+    if ole.exists("WordDocument"):
+        kind = hinted if hinted in ("doc", "wps") else "doc"
+        return kind, lambda: sink.add(read_word(ole, body, kind, sink.deadline - time.monotonic()).strip())
     try:
         book = xlrd.open_workbook(
             file_contents=body,
@@ -196,13 +262,9 @@ def _detect_ole2(body: bytes, hinted: str):
             ignore_workbook_corruption=True,
         )
     except Exception as exc:
-        kind = hinted if hinted in ("xls", "doc", "wps") else "doc"
-        if kind == "xls" and _WORD_STREAM in body:
-            kind = "doc"
-        if kind == "xls":
-            return kind, None, _one_line(exc)
-        return kind, None, f"{kind} (OLE2 binary) text is not readable"
-    return "xls", _read_xls, book
+        problem = "encrypted" if "encrypted" in str(exc).lower() else "corrupt"
+        raise Unreadable(problem, _one_line(exc), kind="xls") from exc
+    return "xls", lambda: read_xls(book, sink)
 
 
 def _read_plain(body: bytes, sink: _Sink) -> None:
@@ -213,13 +275,14 @@ def _read_plain(body: bytes, sink: _Sink) -> None:
     sink.add(text)
 
 
-def _read_pdf(body: bytes, sink: _Sink) -> str | None:
+def _read_pdf(body: bytes, sink: _Sink, budget: archives.Budget, path: str) -> str | None:
+    """The text layer of each page; a page without one that holds a scan is read by OCR, marked with its number."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(body))
     if reader.is_encrypted and not reader.decrypt(""):
-        return "encrypted pdf"
-    first_error = None
+        raise Unreadable("encrypted", "encrypted pdf")
+    first_error, scanned = None, 0
     for number, page in enumerate(reader.pages, start=1):
         sink.tick()
         try:
@@ -227,142 +290,38 @@ def _read_pdf(body: bytes, sink: _Sink) -> str | None:
         except Exception as exc:  # one bad page should not hide the others
             first_error = first_error or f"page {number}: {_one_line(exc)}"[:200]
             continue
+        if not text.strip():
+            scanned += 1
+            if scanned > ocr.MAX_PAGES:
+                budget.note(f"{path}#{number}", "limit", f"OCR stops after {ocr.MAX_PAGES} scanned pages of a file")
+                break
+            _ocr(ocr.largest_image(page.images), number, sink, budget, path)
+            continue
         sink.add(text.strip())
     return first_error
 
 
-def _check_members(body: bytes, streamed_prefix: str | None) -> None:
-    with zipfile.ZipFile(io.BytesIO(body)) as archive:
-        for info in archive.infolist():
-            streamed = streamed_prefix and info.filename.startswith(streamed_prefix)
-            if info.file_size > MAX_LOADED_MEMBER and not streamed:
-                raise ValueError(f"{info.filename} unpacks to {info.file_size // 2**20} MB")
+def _read_image(body: bytes, sink: _Sink, budget: archives.Budget, path: str) -> None:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(body))
+    image.load()
+    if min(image.size) >= ocr.MIN_SIDE:
+        _ocr(image, 1, sink, budget, path)
 
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-
-
-def _read_docx(body: bytes, sink: _Sink) -> None:
-    from docx import Document
-
-    _check_members(body, None)
-    _blocks(Document(io.BytesIO(body)).element.body, sink)
-
-
-def _blocks(parent, sink: _Sink) -> None:
-    for child in parent.iterchildren():
-        if child.tag == f"{_W}p":
-            sink.add(_inline(child, "\n").strip())
-        elif child.tag == f"{_W}tbl":
-            for row in child.iterchildren(f"{_W}tr"):
-                cells = [_cell_text(cell) for cell in row.iterchildren(f"{_W}tc")]
-                sink.add("\t".join(cells).rstrip("\t"))
-        elif child.tag in (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml"):
-            _blocks(child, sink)
-
-
-def _cell_text(cell) -> str:
-    # A cell keeps to one line so a table row stays one tab-separated line.
-    return " ".join(_inline(cell, " ").split())
-
-
-def _inline(element, newline: str) -> str:
-    out: list[str] = []
-    _collect(element, out, newline)
-    return "".join(out)
-
-
-def _collect(element, out: list[str], newline: str) -> None:
-    for node in element.iterchildren():
-        tag = node.tag
-        if tag == f"{_W}t":
-            out.append(node.text or "")
-        elif tag == f"{_W}tab":
-            out.append("\t")
-        elif tag in (f"{_W}br", f"{_W}cr"):
-            out.append(newline)
-        elif tag == _MC_FALLBACK:
-            continue  # the same text box again, for old Word versions
-        elif tag in (f"{_W}p", f"{_W}tr"):
-            if out:
-                out.append(" ")
-            _collect(node, out, newline)
-        elif isinstance(tag, str):
-            _collect(node, out, newline)
-
-
-def _read_xlsx(body: bytes, sink: _Sink) -> None:
-    from openpyxl import load_workbook
-
-    # Sheets are streamed in read-only mode; shared strings and styles are loaded whole.
-    _check_members(body, "xl/worksheets/")
-    book = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
+def _ocr(image, number: int, sink: _Sink, budget: archives.Budget, path: str) -> None:
+    """OCR one page image into the sink under its mark; what stops it is noted. OCR time has its own bounds."""
+    if image is None:
+        return
+    started = time.monotonic()
     try:
-        for sheet in book.worksheets:
-            sink.add(f"[{sheet.title}]")
-            # The stored dimension may claim A1:XFD1048576; without it rows are only as wide as their cells.
-            sheet.reset_dimensions()
-            for row in sheet.iter_rows(values_only=True):
-                sink.tick(len(row) or 1)
-                line = "\t".join(_cell(value) for value in row).rstrip("\t")
-                if line.strip():
-                    sink.add(line)
+        text = ocr.read_image(image, ocr.PAGE_SECONDS)
+    except ocr.OcrUnavailable as exc:
+        budget.note(f"{path}#{number}", exc.problem, f"page {number}: {exc}")
+        return
     finally:
-        book.close()
-
-
-def _read_xls(book, sink: _Sink) -> None:
-    import xlrd
-
-    try:
-        for index in range(book.nsheets):
-            sheet = book.sheet_by_index(index)
-            sink.add(f"[{sheet.name}]")
-            for rowx in range(sheet.nrows):
-                cells = sheet.row(rowx)
-                sink.tick(len(cells) or 1)
-                values = []
-                for cell in cells:
-                    if cell.ctype == xlrd.XL_CELL_DATE:
-                        values.append(_cell(_xls_date(cell.value, book.datemode)))
-                    elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                        values.append("TRUE" if cell.value else "FALSE")
-                    elif cell.ctype in (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER):
-                        values.append(_cell(cell.value))
-                    else:
-                        values.append("")
-                line = "\t".join(values).rstrip("\t")
-                if line.strip():
-                    sink.add(line)
-            book.unload_sheet(index)
-    finally:
-        book.release_resources()
-
-
-def _xls_date(value: float, datemode: int):
-    import xlrd
-
-    try:
-        return xlrd.xldate_as_datetime(value, datemode)
-    except Exception:  # out-of-range serials are shown as the number
-        return value
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if value.is_integer():
-            # Excel keeps 15 significant digits: show a long number (an ID typed as a number) as Excel does.
-            return str(int(Decimal(f"{value:.15g}")))
-        return f"{value:.15g}"
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == clock() else value.isoformat(sep=" ")
-    if isinstance(value, (date, clock)):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    return " ".join(str(value).split())
+        sink.deadline += time.monotonic() - started
+    if text.strip():
+        sink.add(ocr.MARK.format(page=number))
+        sink.add(text)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from types import ModuleType
 
 from crawler.items import Page
-from crawler.platforms import generic, hanweb, trs, ucap
+from crawler.platforms import generic, gkmlpt, hanweb, scripted, trs, ucap
 
 # Order matters: the specific platforms first, generic last because it always matches.
-ADAPTERS: tuple[ModuleType, ...] = (hanweb, trs, ucap, generic)
-_BY_NAME = {adapter.NAME: adapter for adapter in ADAPTERS}
+ADAPTERS: tuple[ModuleType, ...] = (gkmlpt, hanweb, trs, ucap, generic)
+# Read by name only: the JSON pages of a list API found by rendering a scripted column (crawler/scripted.py).
+_BY_NAME = {adapter.NAME: adapter for adapter in (*ADAPTERS, scripted)}
 
 
 def detect(page: Page) -> ModuleType:

@@ -1,4 +1,5 @@
-"""大汉 Hanweb JCMS lists: items in a `<datastore>` script, further pages by POST to dataproxy.jsp (or jpaas JSON)."""
+"""大汉 Hanweb JCMS lists: items in a `<datastore>` script, further pages by POST to dataproxy.jsp (or jpaas JSON,
+or `?uid=…&pageNum=N`)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ DEFAULT_PER_PAGE = 15
 _UNIT = re.compile(r"""(?:https?://[^\s'"<>]+)?/api-gateway/jpaas-publish-server/front/page/build/unit\?"""
                    r"""(?:[^'"\s<>{\\]|\{[^}]*\}|\\")*""")
 _COUNT = re.compile(r"""["']?(?:count|totalCount|total)["']?\s*[:=]\s*["']?(\d+)""")
+_PAGE_NUM = re.compile(r"""[?&](?:amp;)?uid=(\d+)&(?:amp;)?pageNum=(\d+)""")
+MAX_PAGE_NUM = 2000
 
 
 def detect(page: Page) -> bool:
@@ -224,4 +227,20 @@ def parse_list(page: Page) -> ListPage:
         more, total = jpaas
         return ListPage(entries=entries, more=more, total=total)
     more, total = proxy_requests(page, shown=len(records))
+    if not more:
+        more = page_num_requests(page)
     return ListPage(entries=entries, more=more, total=total)
+
+
+def page_num_requests(page: Page) -> list[PageRequest]:
+    """`?uid={unitid}&pageNum=N` paging: pages 2 to the highest number the pager shows (or declares), from any page."""
+    found = _PAGE_NUM.findall(page.text)
+    if not found:
+        return []
+    uid = found[0][0]
+    last = max(int(number) for _, number in found)
+    declared = _int(_value(page.text, "totalPage") or _value(page.text, "pageCount"))
+    last = min(max(last, declared or 0), MAX_PAGE_NUM)
+    parts = urlsplit(page.url)
+    base = urlunsplit(parts._replace(query="", fragment=""))
+    return [PageRequest(url=f"{base}?uid={uid}&pageNum={n}") for n in range(2, last + 1)]

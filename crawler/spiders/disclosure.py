@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from urllib.parse import urlsplit
 
@@ -9,6 +10,8 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
 from crawler import columns as column_discovery
 from crawler import platforms
@@ -17,6 +20,8 @@ from crawler.extract.attachments import extract_text
 from crawler.extract.links import extract_links, is_attachment
 from crawler.extract.tables import read_tables
 from crawler.items import Link, Page, PageRequest
+from crawler.platforms import scripted
+from crawler.scripted import ApiRecorder, further_pages, list_call, looks_scripted
 from crawler.traps import TrapGuard, without_session
 from crawler.records import (ColumnRecord, EntriesRecord, PageRecord, TargetRecord, clean_url, link_row,
                              page_row, requested_url, target_row)
@@ -26,13 +31,15 @@ from govinspect.config import SiteConfig
 # Links to these are resources to verify, not pages to read (attachments are told apart by `is_attachment`).
 NOT_PAGES = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".svg", ".ico", ".css", ".js", ".mp4", ".mp3",
              ".flv", ".swf", ".apk", ".exe", ".7z", ".ppt", ".pptx", ".csv")
+# An image a page links to (rather than shows) is a document: a scanned list, read by OCR.
+SCANS = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
 PAGE_KINDS = ("home", "column", "list", "article", "page", "attachment")
 
 
 class DisclosureSpider(scrapy.Spider):
     name = "disclosure"
 
-    def __init__(self, config: SiteConfig, plan=None, **kwargs):
+    def __init__(self, config: SiteConfig, plan=None, browser_lists: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.config = config
         self.plan = plan  # an IncrementalPlan (schedules.incremental) or None for a full crawl
@@ -52,6 +59,8 @@ class DisclosureSpider(scrapy.Spider):
         self.home_page: Page | None = None
         self.waiting_links: list[tuple[list[Link], int]] = []
         self.discovery_open = not config.columns
+        # Given by the crawl runner when the browser fallback can run here (crawler/scripted.py).
+        self.recorder: ApiRecorder | None = ApiRecorder() if browser_lists else None
         # Known before anything is fetched, so a page linking a configured column cannot claim it as a page.
         for column in config.columns:
             self._register_column(column.url, column.name, column.category, "config", column.max_age_days)
@@ -157,7 +166,7 @@ class DisclosureSpider(scrapy.Spider):
                 if not self.config.crawl.check_external:
                     continue
                 request = self._request(url, "external", depth + 1, self.parse_verify, method="HEAD")
-            elif link.tag == "attachment" or is_attachment(url):
+            elif link.tag == "attachment" or is_attachment(url) or (link.tag == "a" and path.endswith(SCANS)):
                 request = self._request(url, "attachment", depth + 1, self.parse_attachment)
             elif link.tag == "a" and not path.endswith(NOT_PAGES) and depth + 1 <= self.config.crawl.max_depth:
                 request = self._request(url, "page", depth + 1, self.parse_document)
@@ -244,17 +253,42 @@ class DisclosureSpider(scrapy.Spider):
         self.items_seen[column_url] += len(entries)
         yield EntriesRecord(column_url, entries, start=page_no * 10000)
         row = page_row(response, kind, depth)
-        meta, footer = read_labels(page)
+        markup = page.selector.type != "json"  # a JSON list answer (gkmlpt, jpaas) has no labels, title or links
+        meta, footer = read_labels(page) if markup else ({}, {})
         row.update(platform=adapter.NAME, column_url=column_url, meta=meta, footer=footer,
-                   title=page.selector.xpath("normalize-space(//title)").get() or None)
+                   title=page.selector.xpath("normalize-space(//title)").get() or None if markup else None)
         entry_links = [Link(e["url"], "a", e["title"]) for e in entries]
         # Every item the list shows, kept or past the cap: none of them is followed as an ordinary link.
         listed = {clean_url(e.url) for e in listing.entries}
-        others = [link for link in extract_links(page) if link.url not in listed]
+        others = [link for link in extract_links(page) if link.url not in listed] if markup else []
         links = entry_links + others
         yield PageRecord(row, [link_row(link) for link in links], self._target(response))
-        for more in listing.more:
-            request = self._list_request(more, column_url, adapter.NAME, depth)
+        if page_no == 0 and not listing.entries and not listing.more and self.recorder and looks_scripted(page.text):
+            # Drawn by a script: render it once in Chromium, then page through the API it called.
+            yield Request(response.url, callback=self.parse_rendered, errback=self.failed, dont_filter=True, meta={
+                "playwright": True, "playwright_page_event_handlers": {"response": self.recorder.handler(column_url)},
+                "column_url": column_url, "kind": "list", "hops": depth})
+        yield from self._listed(listing.more, entries, column_url, adapter.NAME, depth)
+        yield from self._follow(others, depth)
+
+    def parse_rendered(self, response):
+        """A scripted column as Chromium drew it: its entries, and the further pages of the JSON API it called."""
+        column_url, depth = response.meta["column_url"], response.meta["hops"]
+        page = Page(url=response.url, text=response.text, selector=response.selector)
+        rendered = platforms.generic.parse_list(page).entries
+        call = list_call(self.recorder.calls.pop(column_url, []))
+        found = rendered or (scripted.entries_of(call["data"], call["url"]) if call else [])
+        entries = [{"title": e.title, "url": clean_url(e.url), "date": e.date} for e in found]
+        entries = entries[:max(self.config.crawl.max_items_per_column - self.items_seen[column_url], 0)]
+        self.items_seen[column_url] += len(entries)
+        yield ColumnRecord({"url": column_url, "platform": scripted.NAME})
+        yield EntriesRecord(column_url, entries, start=0)
+        yield from self._listed(further_pages(call) if call else [], entries, column_url, scripted.NAME, depth)
+
+    def _listed(self, more: list[PageRequest], entries: list[dict], column_url: str, platform: str, depth: int):
+        """Requests for a list's further pages and for its entries."""
+        for further in more:
+            request = self._list_request(further, column_url, platform, depth)
             if request:
                 yield request
         for entry in entries:
@@ -263,7 +297,6 @@ class DisclosureSpider(scrapy.Spider):
                 request = self._entry_request(entry, column_url, depth)
                 if request:
                     yield request
-        yield from self._follow(others, depth)
 
     def _entry_request(self, entry: dict, column_url: str, depth: int) -> Request | None:
         url = entry["url"]
@@ -304,14 +337,18 @@ class DisclosureSpider(scrapy.Spider):
         if page is not None:
             yield from self._follow(links, response.meta["hops"])
 
-    def parse_attachment(self, response):
+    async def parse_attachment(self, response):
         row = page_row(response, "attachment", response.meta["hops"])
         if response.status < 400:
             name = urlsplit(response.url).path.rsplit("/", 1)[-1]
             content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-            extracted = extract_text(response.body, filename=name, content_type=content_type)
+            # In a thread: a big archive or an old Word file must not hold up the downloads and their timeouts.
+            extracted = await maybe_deferred_to_future(deferToThread(
+                extract_text, response.body, filename=name, content_type=content_type))
+            unreadable = extracted.unreadable
             row.update(text=extracted.text, platform=extracted.kind, error=extracted.error,
-                       truncated=int(extracted.truncated))
+                       truncated=int(extracted.truncated),
+                       unreadable=json.dumps(unreadable, ensure_ascii=False) if unreadable else None)
         yield PageRecord(row, [], self._target(response))
 
     def parse_verify(self, response):

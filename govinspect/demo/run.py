@@ -22,7 +22,8 @@ def demo_config(base_url: str) -> dict:
     """The sample site's configuration: no columns, so discovery is exercised; offline, so no host but loopback."""
     return {
         "site": {"name": SITE_NAME, "base_url": base_url},
-        "crawl": {"delay_seconds": 0, "concurrency_per_host": 8, "timeout_seconds": 15, "offline": True},
+        "crawl": {"delay_seconds": 0, "concurrency_per_host": 8, "timeout_seconds": 15, "offline": True,
+                  "accessibility_pages": 3},  # axe-core in Chromium on the homepage and the 2 newest articles
         # text.sensitive looks only for the site's own list; the sample site's is its manifest's sensitive_words.
         "checks": {"options": {"text.sensitive": {"words": ["内部资料"]}}},
         "report": {"screenshots": True, "screenshot_pages": 20},  # the most severe pages: the demo stays quick

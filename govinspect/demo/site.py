@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from govinspect.demo import content as c
-from govinspect.demo import planted_docs, planted_news, render_cms, render_other, static
+from govinspect.demo import planted_coverage, planted_docs, planted_news, render_cms, render_other, static
 from govinspect.demo.model import ColumnSpec, ItemSpec, Resource, Site
 from govinspect.demo.pages import SEARCH_PATH, SERVICE_PATH, Chrome
 from govinspect.demo.plan import Builder
@@ -34,6 +34,8 @@ def _plant(b: Builder) -> None:
         b.doc("xxgkzn", title, b.ago(700 + 200 * i), paras, delay=SLOW_SECONDS if i == 0 else 0.0)
     planted_news.lyb(b)
     planted_news.ztzl(b)
+    planted_coverage.unreadable_attachments(b)
+    planted_coverage.accessibility(b)
     b.finish()
 
 
@@ -68,6 +70,7 @@ def _sitewide(b: Builder) -> None:
     gbk = b.cols["sqgs"].docs[0]
     b.near_miss("text.mojibake", gbk.url, "GBK page with 镕/喆: clean when decoded as GB18030")
     b.near_miss("link.soft404", b.url(b.cols["sqgs"].path), "a real page under the soft-404 prefix /zwgk/")
+    planted_coverage.sitewide(b)
 
 
 def _render(b: Builder, chrome: Chrome) -> tuple[dict[str, Resource], dict[int, list[str]]]:

@@ -326,9 +326,15 @@ def _history(store: Store, base_url: str, zone: ZoneInfo, limit: int = 5) -> lis
     site = next(store.db.query("select id from sites where base_url = ?", [base_url]), None)
     if site is None:
         return ["  no run yet"]
-    rows = list(store.db.query("select * from schedule_runs where site_id = ? order by id desc limit ?",
-                               [site["id"], limit]))
+    # Triggers skipped while a run ran can be many (a short cron, a long audit): they must not hide the runs.
+    rows = list(store.db.query("select * from schedule_runs where site_id = ? and status != 'skipped' "
+                               "order by id desc limit ?", [site["id"], limit]))
+    skipped = list(store.db.query("select * from schedule_runs where site_id = ? and status = 'skipped' "
+                                  "order by id desc", [site["id"]]))
+    rows = sorted(rows + skipped[:1], key=lambda row: -row["id"])
     lines = ["  last scheduled runs:" if rows else "  no scheduled run yet"]
+    if len(skipped) > 1:
+        lines.append(f"    ({len(skipped)} triggers skipped in all; the latest is listed)")
     for row in rows:
         text = f"    {_local(row['started_at'], zone)}  {row['job']:<8} {row['status']:<11}"
         if row["run_id"]:

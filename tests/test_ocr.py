@@ -102,6 +102,7 @@ def test_icons_are_not_scans():
 def test_privacy_finding_names_the_scanned_page(site_server, tmp_path, pages):
     links = '<a href="/files/mingdan.pdf">名单（扫描件）</a> <a href="/files/mingdan.jpg">名单图片</a>'
     base = site_server({
+        "/": '<html><head><title>青山县民政局</title></head><body><a href="/news/list.html">公示公告</a></body></html>',
         "/news/list.html": listing([("/news/1.html", "临时救助名单公示", "2024-03-01")]),
         "/news/1.html": article("临时救助名单公示", "名单见附件。", "2024-03-01", extra=links),
         "/files/mingdan.pdf": Route(image_pdf(pages), headers={"Content-Type": "application/pdf"}),

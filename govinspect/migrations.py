@@ -91,7 +91,17 @@ def _schedules(db: Database) -> None:
     db["schedule_runs"].create_index(["status"])
 
 
-MIGRATIONS = [_initial, _page_tables, _schedules]
+def _fleet(db: Database) -> None:
+    """A fleet database's record of what it merged: each run's shard of origin, each shard's last fingerprint."""
+    db["fleet_shards"].create({
+        "site_key": str, "site_id": int, "site_group": str, "shard": str, "digest": str, "ingested_at": str,
+    }, pk="site_key")
+    db["fleet_runs"].create({"run_id": int, "site_key": str, "shard_run_id": int, "ingested_at": str},
+                            pk="run_id")
+    db["fleet_runs"].create_index(["site_key", "shard_run_id"], unique=True)
+
+
+MIGRATIONS = [_initial, _page_tables, _schedules, _fleet]
 
 
 def migrate(db: Database) -> None:

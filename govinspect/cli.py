@@ -428,9 +428,9 @@ def _fleet(config_path: str):
 
     from govinspect.fleet.actors import setup
 
-    fleet = setup(str(Path(config_path).resolve()))
+    fleet = setup(config_path)
     try:
-        fleet.broker.client.ping()
+        redis.Redis.from_url(fleet.config.fleet.redis_url, socket_connect_timeout=5).ping()  # no retries: say so now
     except redis.RedisError as error:
         raise UserError(f"{config_path}: fleet.redis_url: cannot reach Redis at {fleet.config.fleet.redis_url} "
                         f"({error})") from None

@@ -12,9 +12,12 @@ import socket
 from dataclasses import dataclass
 
 import dramatiq
+import redis
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import CurrentMessage
 from dramatiq.rate_limits.backends import RedisBackend
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from govinspect.config import ConfigError
 from govinspect.fleet.board import Board
@@ -24,10 +27,11 @@ from govinspect.fleet.leases import Leases
 
 CONFIG_ENV = "GOVINSPECT_FLEET_CONFIG"
 CRAWL_QUEUE, INGEST_QUEUE = "crawl", "ingest"
-# Maintenance (re-queueing a dead worker's messages) runs on this share of broker commands, per million. An idle
-# consumer polls about once a second, so a few per cent finds a dead worker soon after its heartbeat lapses;
-# dramatiq's default (0.1 %) would take minutes.
-MAINTENANCE_CHANCE = 30000
+# Maintenance (re-queueing a dead worker's messages) runs on this share of broker commands, per million, and only
+# for the queue the command is about (dispatch.lua): a crawl job is recovered when a worker next polls the crawl
+# queue, about once a second per idle thread. One in ten finds a dead worker within seconds of its heartbeat
+# lapsing (dramatiq's default, one in a thousand, takes many minutes); the scan is a sorted-set range, cheap.
+MAINTENANCE_CHANCE = 100000
 log = logging.getLogger("govinspect.fleet")
 
 
@@ -47,7 +51,11 @@ def setup(config_path: str | None = None) -> Fleet:
     global _fleet
     config = load_fleet_config(config_path or os.environ[CONFIG_ENV])
     heartbeat_ms = int(config.fleet.heartbeat_seconds * 1000)
-    broker = RedisBroker(url=config.fleet.redis_url, namespace=f"govinspect-{config.fleet.name}",
+    # Every command (dramatiq's acks, the board, the leases) rides out a Redis restart of up to ~30 s: a job that
+    # ends while Redis is away would otherwise fail its acknowledgement and sit in a live worker's ack set.
+    client = redis.Redis.from_url(config.fleet.redis_url, retry=Retry(ExponentialBackoff(cap=2, base=0.1), 20),
+                                  retry_on_error=[redis.ConnectionError, redis.TimeoutError])
+    broker = RedisBroker(client=client, namespace=f"govinspect-{config.fleet.name}",
                          heartbeat_timeout=heartbeat_ms, maintenance_chance=MAINTENANCE_CHANCE)
     broker.add_middleware(CurrentMessage())
     dramatiq.set_broker(broker)

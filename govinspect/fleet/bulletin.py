@@ -25,7 +25,7 @@ def write_bulletin(store: Store, config: FleetConfig, sites: list[SiteRank], pat
     failed = [s for s in sites if s.health in ("failed", None)]
     vetoed = [s for s in checked if s.vetoes]
     doc.add_paragraph(
-        f"按照政府网站检查指标要求，{f'截至 {day}' if day else '本次'}对{config.fleet.name}所属 {len(sites)} 个网站"
+        f"按照政府网站检查指标要求，{f'截至 {day} ' if day else '本次'}对{config.fleet.name}所属 {len(sites)} 个网站"
         f"开展了检查，完成检查 {len(checked) - len([s for s in checked if s.health == 'failed'])} 个，"
         f"无法访问或未能检查 {len(failed)} 个，触发单项否决的网站 {len(vetoed)} 个。现将有关情况通报如下。")
 

@@ -164,7 +164,7 @@ def _sites(raw: Any, path: Path, source: str) -> list[SiteEntry]:
         elif "site" in inline:
             config_path = None
             name = inline["site"].get("name") if isinstance(inline["site"], dict) else None
-            default_key = f"site{index + 1}" if not isinstance(name, str) else name
+            default_key = re.sub(r"[^\w.\-]+", "_", name) if isinstance(name, str) else f"site{index + 1}"
         else:
             raise ConfigError(source, where, "needs config = \"sites/x.toml\" or an inline [sites.site] table")
         key = item.get("key", default_key)

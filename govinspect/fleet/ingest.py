@@ -5,6 +5,9 @@ gets a new id, its columns keep their relative ids under an offset (pages and li
 every `run_id` / `*_run` column is translated. Finished runs never change, so a run already merged is not copied
 again; findings, probes and the other per-site tables are replaced whole. A shard whose fingerprint equals the
 one merged last time is not touched at all: re-ingesting the same shard changes nothing.
+
+A finding's id is a hash of its check and subject, and two sites share subjects (the same off-site link): in the
+fleet database it is qualified by the site, `fleet_finding_id(base_url, id)`, the same every night.
 """
 
 from __future__ import annotations
@@ -16,6 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from govinspect.store import Store, StoreError, now_iso
+
+def fleet_finding_id(base_url: str, finding_id: str) -> str:
+    return hashlib.sha1(f"{base_url}\n{finding_id}".encode("utf-8")).hexdigest()[:16]
+
 
 OWN = {"sites", "runs", "columns", "findings", "finding_runs", "fleet_shards", "fleet_runs"}
 
@@ -37,6 +44,7 @@ def ingest_shard(fleet_db: Path, shard: Path, *, key: str, group: str = "") -> I
     with closing(sqlite3.connect(Path(fleet_db).resolve().as_uri(), uri=True, isolation_level=None,
                                  timeout=60)) as db:
         db.execute("PRAGMA busy_timeout = 60000")
+        db.create_function("fleet_finding_id", 2, fleet_finding_id, deterministic=True)
         db.execute("ATTACH DATABASE ? AS shard", [f"{shard.resolve().as_uri()}?mode=ro"])
         try:
             return _merge(db, key, group, str(shard))
@@ -59,7 +67,7 @@ def _merge(db: sqlite3.Connection, key: str, group: str, shard: str) -> IngestRe
             site_id = _site(db, name, base_url, created)
             site_ids.append(site_id)
             runs = _runs(db, key, site_id, shard_site, result)
-            _site_tables(db, site_id, shard_site, runs)
+            _site_tables(db, site_id, base_url, shard_site, runs)
         db.execute("""insert into fleet_shards (site_key, site_id, site_group, shard, digest, ingested_at)
                       values (?, ?, ?, ?, ?, ?) on conflict (site_key) do update set site_id = excluded.site_id,
                       site_group = excluded.site_group, shard = excluded.shard, digest = excluded.digest,
@@ -151,32 +159,34 @@ def _copy_run(db: sqlite3.Connection, key: str, site_id: int, shard_run: int, re
     return run_id
 
 
-def _site_tables(db: sqlite3.Connection, site_id: int, shard_site: int, runs: dict[int, int]) -> None:
+def _site_tables(db: sqlite3.Connection, site_id: int, base_url: str, shard_site: int, runs: dict[int, int]) -> None:
     """Replace findings (with their sightings), probes and the other per-site rows by the shard's."""
     db.execute("create temp table if not exists run_map (shard_id integer primary key, fleet_id integer)")
     db.execute("delete from temp.run_map")
     db.executemany("insert into temp.run_map values (?, ?)", runs.items())
     db.execute("delete from finding_runs where finding_id in (select id from findings where site_id = ?)", [site_id])
     db.execute("""insert into finding_runs (finding_id, run_id, severity)
-                  select fr.finding_id, m.fleet_id, fr.severity from shard.finding_runs fr
+                  select fleet_finding_id(?, fr.finding_id), m.fleet_id, fr.severity from shard.finding_runs fr
                   join shard.findings f on f.id = fr.finding_id join temp.run_map m on m.shard_id = fr.run_id
-                  where f.site_id = ?""", [shard_site])
+                  where f.site_id = ?""", [base_url, shard_site])
     for table in _site_table_names(db):
         db.execute(f"delete from [{table}] where site_id = ?", [site_id])
         cols = _columns(db, "shard", table)
         values = {"site_id": str(site_id)}
         values.update({c: f"(select fleet_id from temp.run_map where shard_id = {c})"
                        for c in cols if c == "run_id" or c.endswith("_run")})
-        if table != "findings":
-            values["id"] = None  # integer row ids are the fleet's own; finding ids are the stable hashes
-        _copy(db, table, "site_id = ?", [shard_site], values)
+        # Integer row ids are the fleet's own; finding ids are the stable hashes, qualified by the site.
+        values["id"] = "fleet_finding_id(?, id)" if table == "findings" else None
+        _copy(db, table, "site_id = ?", [shard_site], values, [base_url] if table == "findings" else [])
 
 
-def _copy(db: sqlite3.Connection, table: str, where: str, params: list, values: dict[str, str | None]) -> int:
+def _copy(db: sqlite3.Connection, table: str, where: str, params: list, values: dict[str, str | None],
+          value_params: list | tuple = ()) -> int:
     """insert into main.table select … from shard.table: the columns both have, some replaced by expressions."""
     mine = set(_columns(db, "main", table))
     names = [c for c in _columns(db, "shard", table) if c in mine and values.get(c, c) is not None]
     exprs = [values.get(c) or f"[{c}]" for c in names]
     cursor = db.execute(f"insert into main.[{table}] ({', '.join(f'[{c}]' for c in names)}) "
-                        f"select {', '.join(exprs)} from shard.[{table}] where {where} order by rowid", params)
+                        f"select {', '.join(exprs)} from shard.[{table}] where {where} order by rowid",
+                        [*value_params, *params])
     return cursor.rowcount

@@ -131,8 +131,8 @@ def counting(server: SampleServer, gauge: Gauge, group: Sites | None = None) -> 
         name: counted(getattr(base, name)) for name in ("do_GET", "do_HEAD", "do_POST")})
 
 
-def site_toml(path: Path, name: str, base_url: str, concurrency: int, extra: str = "") -> Path:
-    path.write_text(f'[site]\nname = "{name}"\nbase_url = "{base_url}"\n\n[crawl]\ndelay_seconds = 0\n'
+def site_toml(path: Path, name: str, base_url: str, concurrency: int, extra: str = "", delay: float = 0) -> Path:
+    path.write_text(f'[site]\nname = "{name}"\nbase_url = "{base_url}"\n\n[crawl]\ndelay_seconds = {delay}\n'
                     f"concurrency_per_host = {concurrency}\noffline = true\n{extra}", encoding="utf-8")
     return path
 

@@ -143,7 +143,8 @@ def fleet_toml(folder: Path, redis_url: str, sites: list[dict], groups: list[dic
     for site in sites:
         lines += ["", "[[sites]]", f'config = "{site["config"]}"', f'group = "{site.get("group", "")}"']
     for group in groups:
-        lines += ["", "[[politeness]]", f"hosts = {json.dumps(group['hosts'])}", f"concurrency = {group['concurrency']}"]
+        lines += ["", "[[politeness]]", f"hosts = {json.dumps(group['hosts'])}",
+                  f"concurrency = {group['concurrency']}"]
     path = folder / "fleet.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

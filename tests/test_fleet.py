@@ -56,7 +56,8 @@ def test_unreachable_redis_is_one_line_exit_2(tmp_path):
                                          '[[sites]]\nconfig = "a.toml"\n', encoding="utf-8")
     result = run_cli("fleet", "enqueue", "-c", "fleet.toml", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.startswith(f"error: fleet.toml: fleet.redis_url: cannot reach Redis at redis://127.0.0.1:{port}")
+    assert result.stderr.startswith(
+        f"error: fleet.toml: fleet.redis_url: cannot reach Redis at redis://127.0.0.1:{port}")
     assert result.stderr.count("\n") == 1
 
 
@@ -124,7 +125,7 @@ def night(tmp_path_factory):
             return running and running[0]
 
         killed = wait_until(on_machine_a, 120, "a job running on machine A")
-        time.sleep(3)  # mid-audit: its child is crawling
+        wait_until(lambda: crawling(folder / "shards" / f"{killed}.db"), 60, "its audit crawling")  # mid-job
         os.killpg(processes["A"].pid, signal.SIGKILL)
         processes["A"].wait()
         events["killed"] = killed
@@ -156,6 +157,15 @@ def night(tmp_path_factory):
     redis_server.stop()
 
 
+def crawling(shard: Path) -> bool:
+    """The shard's audit has opened its run: a kill now is a kill mid-crawl."""
+    try:
+        with closing(sqlite3.connect(f"{shard.as_uri()}?mode=ro", uri=True)) as con:
+            return con.execute("select count(*) from runs where status = 'running'").fetchone()[0] > 0
+    except sqlite3.Error:  # not created yet, or its schema not yet written
+        return False
+
+
 def safe_board(client: redis.Redis) -> dict:
     try:
         return board(client)
@@ -185,8 +195,8 @@ def test_killed_machine_job_is_redelivered_and_completes_once(night):
     record = night["board"][night["killed"]]
     assert record["state"] == "done" and record["attempts"] == 2 and record["ingests"] == 1
     statuses = [r["status"] for r in runs(night["folder"] / "shards" / f"{night['killed']}.db")]
-    # The killed attempt's run, if it had opened one, is marked interrupted by the next audit of the shard.
-    assert statuses[-1] == "completed" and set(statuses[:-1]) <= {"interrupted"}, statuses
+    # The killed attempt's run is marked interrupted by the next audit of the shard.
+    assert statuses == ["interrupted", "completed"], statuses
 
 
 def test_redis_restart_loses_no_job(night):
@@ -237,9 +247,10 @@ def _partition(db: Path, base_url: str, finding_id=lambda fid: fid) -> dict:
         marks = ",".join("?" * len(run_ids))
         part = {"runs": con.execute(f"select mode, status, as_of, pages, requests, errors, started_at, finished_at "
                                     f"from runs where id in ({marks}) order by id", run_ids).fetchall()}
-        for table, cols in {"pages": "url, kind, http_status, title, published, text_z, column_id is null",
-                            "links": "source_url, target_url, tag, anchor", "targets": "url, verdict, reason",
-                            "columns": "url, name, category, items", "column_items": "url, title, date, position"}.items():
+        tables = {"pages": "url, kind, http_status, title, published, text_z, column_id is null",
+                  "links": "source_url, target_url, tag, anchor", "targets": "url, verdict, reason",
+                  "columns": "url, name, category, items", "column_items": "url, title, date, position"}
+        for table, cols in tables.items():
             part[table] = sorted((order[r], *rest) for r, *rest in con.execute(
                 f"select run_id, {cols} from {table} where run_id in ({marks})", run_ids))
         part["findings"] = sorted((finding_id(f), *rest) for f, *rest in con.execute(
@@ -293,8 +304,10 @@ def test_reingesting_a_shard_changes_nothing(night):
             return hashlib.sha1("\n".join(con.iterdump()).encode()).hexdigest()
 
     before = digest()
+    fleet = load_fleet_config(night["config"])
     for key in ("live0", "down0", night["killed"]):
-        result = ingest_shard(fleet_db, night["folder"] / "shards" / f"{key}.db", key=key, group="x")
+        result = ingest_shard(fleet_db, fleet.shard(key), key=key, group=fleet.site(key).group,
+                              keep_runs=fleet.fleet.keep_runs)
         assert result.unchanged and result.runs_copied == 0
     assert digest() == before
 
@@ -328,3 +341,31 @@ def test_fleet_reports(night):
     assert headings == ["关于测试市政府网站群网站检查情况的通报", "一、总体情况", "二、单项否决情况", "三、各单位存在的问题",
                         *[f"{n}. {name}" for n, name in enumerate(units, start=1)], "四、整改要求"]
     assert "前完成" in paragraphs[-2].text
+
+
+def test_a_second_ingest_writer_is_refused(night):
+    folder, log = night["folder"], night["folder"] / "logs" / "ingest-again.log"
+    first = start(["fleet", "ingest", "-c", str(night["config"])], log, folder)
+    try:
+        wait_until(lambda: log.exists() and "ingest: writing" in log.read_text(), 60, "the first writer")
+        second = run_cli("fleet", "ingest", "-c", str(night["config"]), cwd=folder, timeout=60)
+        assert second.returncode == 2
+        assert second.stderr == \
+            f"error: {folder / 'fleet.db'}: another `govinspect fleet ingest` is its writer already\n"
+    finally:
+        stop(first)
+
+
+def test_the_fleet_keeps_each_sites_latest_runs(night, tmp_path):
+    shard = night["folder"] / "shards" / f"{night['killed']}.db"
+    finished = [r for r in runs(shard) if r["status"] != "running"]
+    assert len(finished) == 2  # the killed attempt's run (interrupted) and the redelivered one
+    fleet_db = tmp_path / "fleet.db"
+    assert ingest_shard(fleet_db, shard, key="k", keep_runs=1).runs_copied == 1
+    assert [(r["started_at"], r["pages"]) for r in runs(fleet_db)] == \
+           [(finished[-1]["started_at"], finished[-1]["pages"])]
+    everything = ingest_shard(fleet_db, shard, key="k", keep_runs=0)  # older runs come first again: ids in order
+    assert (everything.runs_copied, everything.runs_dropped) == (len(finished), 1)
+    assert [r["started_at"] for r in runs(fleet_db)] == [r["started_at"] for r in finished]
+    assert ingest_shard(fleet_db, shard, key="k", keep_runs=1).runs_dropped == len(finished) - 1
+    assert len(runs(fleet_db)) == 1

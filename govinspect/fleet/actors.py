@@ -136,7 +136,8 @@ def ingest_site(key: str) -> None:
 
     fleet = current()
     entry = fleet.config.site(key)
-    result = ingest_shard(fleet.config.database, fleet.config.shard(key), key=key, group=entry.group)
+    result = ingest_shard(fleet.config.database, fleet.config.shard(key), key=key, group=entry.group,
+                          keep_runs=fleet.config.fleet.keep_runs)
     record = fleet.board.get(key)
     fleet.board.update(key, ingested=True, ingests=record.get("ingests", 0) + 1, ingested_runs=result.runs_copied,
                        ingested_pages=result.pages_copied)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from govinspect.config import ConfigError, SiteConfig, _no_unknown, _section, config_from_dict, load_config
+from govinspect.config import (ConfigError, SiteConfig, _no_unknown, _section, config_from_dict, load_config,
+                               read_toml)
 
 MODES = ("incremental", "full")
 
@@ -28,6 +28,7 @@ class FleetSection:
     stop_grace_seconds: float = 300.0  # SIGINT at the budget, then this long before the kill
     politeness_retry_seconds: float = 30.0  # a job whose politeness group is busy is tried again this much later
     max_attempts: int = 3              # an audit that crashes (not: fails, or is degraded) is tried this often
+    keep_runs: int = 2                 # each site's latest finished runs the fleet database holds (0: all)
 
 
 @dataclass
@@ -110,14 +111,7 @@ def load_fleet_config(path: str | Path) -> FleetConfig:
     site's dead letter, not the whole fleet's refusal)."""
     path = Path(path)
     source = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(source, None, "file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(source, None, f"cannot read the file ({error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(source, None, f"not valid TOML: {error}") from None
+    raw = read_toml(path)
     _no_unknown(raw, {"fleet", "sites", "politeness"}, source, "")
     if "fleet" not in raw:
         raise ConfigError(source, "[fleet]", "missing section")
@@ -140,8 +134,9 @@ def _check_fleet(fleet: FleetSection, source: str) -> None:
     for name in ("heartbeat_seconds", "time_budget_minutes", "politeness_retry_seconds", "max_attempts"):
         if getattr(fleet, name) <= 0:
             raise ConfigError(source, f"fleet.{name}", "must be greater than 0")
-    if fleet.stop_grace_seconds < 0:
-        raise ConfigError(source, "fleet.stop_grace_seconds", "must not be negative")
+    for name in ("stop_grace_seconds", "keep_runs"):
+        if getattr(fleet, name) < 0:
+            raise ConfigError(source, f"fleet.{name}", "must not be negative")
 
 
 def _sites(raw: Any, path: Path, source: str) -> list[SiteEntry]:

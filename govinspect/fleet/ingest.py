@@ -35,8 +35,10 @@ class IngestResult:
     unchanged: bool = False
 
 
-def ingest_shard(fleet_db: Path, shard: Path, *, key: str, group: str = "") -> IngestResult:
-    """Replace site `key`'s partition of the fleet database by what its shard holds (finished runs)."""
+def ingest_shard(fleet_db: Path, shard: Path, *, key: str, group: str = "",
+                 keep_runs: int = 0) -> IngestResult:
+    """Replace site `key`'s partition of the fleet database by what its shard holds: its latest `keep_runs`
+    finished runs (0: all of them), their findings and the site's other rows."""
     if not shard.exists():
         raise StoreError(f"{shard}: no such shard (the site's audit has not run)")
     Store(fleet_db).close()  # creates and migrates the fleet database
@@ -47,13 +49,13 @@ def ingest_shard(fleet_db: Path, shard: Path, *, key: str, group: str = "") -> I
         db.create_function("fleet_finding_id", 2, fleet_finding_id, deterministic=True)
         db.execute("ATTACH DATABASE ? AS shard", [f"{shard.resolve().as_uri()}?mode=ro"])
         try:
-            return _merge(db, key, group, str(shard))
+            return _merge(db, key, group, str(shard), keep_runs)
         finally:
             db.execute("DETACH DATABASE shard")
 
 
-def _merge(db: sqlite3.Connection, key: str, group: str, shard: str) -> IngestResult:
-    digest = _fingerprint(db)
+def _merge(db: sqlite3.Connection, key: str, group: str, shard: str, keep_runs: int) -> IngestResult:
+    digest = _fingerprint(db) + f"/{keep_runs}"
     db.execute("BEGIN IMMEDIATE")
     try:
         known = db.execute("select digest from fleet_shards where site_key = ?", [key]).fetchone()
@@ -66,7 +68,7 @@ def _merge(db: sqlite3.Connection, key: str, group: str, shard: str) -> IngestRe
                 "select id, name, base_url, created_at from shard.sites order by id").fetchall():
             site_id = _site(db, name, base_url, created)
             site_ids.append(site_id)
-            runs = _runs(db, key, site_id, shard_site, result)
+            runs = _runs(db, key, site_id, shard_site, keep_runs, result)
             _site_tables(db, site_id, base_url, shard_site, runs)
         db.execute("""insert into fleet_shards (site_key, site_id, site_group, shard, digest, ingested_at)
                       values (?, ?, ?, ?, ?, ?) on conflict (site_key) do update set site_id = excluded.site_id,
@@ -118,17 +120,24 @@ def _site(db: sqlite3.Connection, name: str, base_url: str, created: str | None)
                       [name, base_url, created]).lastrowid
 
 
-def _runs(db: sqlite3.Connection, key: str, site_id: int, shard_site: int, result: IngestResult) -> dict[int, int]:
-    """Bring the site's runs in line with the shard's finished runs; shard run id → fleet run id."""
+def _runs(db: sqlite3.Connection, key: str, site_id: int, shard_site: int, keep_runs: int,
+          result: IngestResult) -> dict[int, int]:
+    """Bring the site's runs in line with the shard's latest finished runs; shard run id → fleet run id."""
     compared = ["started_at", "status", "finished_at", "pages"]
     theirs = {row[0]: row[1:] for row in db.execute(
-        f"select id, {', '.join(compared)} from shard.runs where site_id = ? and status != 'running'", [shard_site])}
+        f"select id, {', '.join(compared)} from shard.runs where site_id = ? and status != 'running' order by id",
+        [shard_site])}
+    if keep_runs:  # a night's run holds every page again: the fleet keeps what its reports compare
+        theirs = dict(list(theirs.items())[-keep_runs:])
     mapping = {}
     for run_id, shard_run in db.execute("select run_id, shard_run_id from fleet_runs where site_key = ?",
                                         [key]).fetchall():
         ours = db.execute(f"select {', '.join(compared)} from runs where id = ?", [run_id]).fetchone()
         if shard_run in theirs and ours == theirs[shard_run]:
             mapping[shard_run] = run_id
+    missing = sorted(set(theirs) - set(mapping))
+    if missing:  # fleet run ids keep the runs' order (reports take the latest id): copy again what comes after
+        mapping = {shard_run: run_id for shard_run, run_id in mapping.items() if shard_run < missing[0]}
     # Whatever else the site has here (a recreated shard's old runs, a run that changed) leaves the partition.
     stale = [r for (r,) in db.execute("select id from runs where site_id = ?", [site_id]) if r not in
              mapping.values()]
@@ -136,13 +145,14 @@ def _runs(db: sqlite3.Connection, key: str, site_id: int, shard_site: int, resul
         for table in _run_table_names(db) + ["columns", "finding_runs", "fleet_runs", "runs"]:
             db.execute(f"delete from [{table}] where {'id' if table == 'runs' else 'run_id'} = ?", [run_id])
     result.runs_dropped = len(stale)
-    for shard_run in sorted(set(theirs) - set(mapping)):
+    for shard_run in sorted(set(theirs) - set(mapping)):  # oldest first
         mapping[shard_run] = _copy_run(db, key, site_id, shard_run, result)
     return mapping
 
 
 def _copy_run(db: sqlite3.Connection, key: str, site_id: int, shard_run: int, result: IngestResult) -> int:
-    names = [c for c in _columns(db, "shard", "runs") if c in _columns(db, "main", "runs") and c not in ("id", "site_id")]
+    mine = _columns(db, "main", "runs")
+    names = [c for c in _columns(db, "shard", "runs") if c in mine and c not in ("id", "site_id")]
     run_id = db.execute(f"insert into runs (site_id, {', '.join(names)}) select ?, {', '.join(names)} "
                         f"from shard.runs where id = ?", [site_id, shard_run]).lastrowid
     offset = db.execute("select coalesce(max(id), 0) + 1 - (select coalesce(min(id), 0) from shard.columns "

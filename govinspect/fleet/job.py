@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,8 +60,6 @@ def _die_with_parent() -> None:
 
 def run_audit(fleet: FleetConfig, entry: SiteEntry, config_file: Path, log_path: Path) -> Outcome:
     """Run the audit within the time budget (SIGINT at the budget, the kill a grace later); map its exit code."""
-    import time
-
     started = time.monotonic()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:

@@ -17,8 +17,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from fleet_helpers import AS_OF, RedisServer, SampleServer, board, fleet_toml, site_toml, start, stop, wait_until  # noqa: E402
-
+from fleet_helpers import (AS_OF, RedisServer, SampleServer, board, fleet_toml, site_toml, start,  # noqa: E402
+                           stop, wait_until)
 from govinspect.fleet.ingest import ingest_shard  # noqa: E402
 
 
@@ -59,12 +59,33 @@ def ingest_rate(shards: list[Path], folder: Path) -> tuple[float, int]:
     return time.monotonic() - started, pages
 
 
+def queue_memory(folder: Path, sites: int) -> tuple[int, int]:
+    """Redis memory and append-only file bytes for `sites` queued audits with their status board (no worker)."""
+    redis_server = RedisServer(folder / "redis").start()
+    try:
+        before = redis_server.client().info("memory")["used_memory"]
+        (folder / "sites").mkdir()
+        entries = []
+        for index in range(sites):
+            site_toml(folder / "sites" / f"site{index:04d}.toml", f"某县第{index}单位",
+                      f"https://site{index}.example.gov.cn/", 2)
+            entries.append({"config": f"sites/site{index:04d}.toml", "group": f"县{index % 30}"})
+        config = fleet_toml(folder, redis_server.url, entries, [])
+        subprocess.run([sys.executable, "-m", "govinspect", "fleet", "enqueue", "-c", str(config)], check=True,
+                       cwd=folder, capture_output=True)
+        used = redis_server.client().info("memory")["used_memory"] - before
+        return used, sum(p.stat().st_size for p in (folder / "redis").rglob("*.aof"))
+    finally:
+        redis_server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=int, default=50)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--delay", type=float, default=0.25, help="seconds between requests to one host")
     parser.add_argument("--articles", type=int, default=1, help="articles per column of each sample site")
+    parser.add_argument("--queued", type=int, default=1000, help="sites queued for the Redis memory figure")
     args = parser.parse_args()
     servers = [SampleServer(AS_OF, articles_per_column=args.articles).start() for _ in range(args.sites)]
     print(f"{args.sites} sites, {len(servers[0].site.resources)} resources each, one host each, "
@@ -86,6 +107,9 @@ def main() -> None:
         seconds, pages = ingest_rate(shards, Path(tmp))
         print(f"ingest: {len(shards)} shards, {pages} pages in {seconds:.1f} s = {pages / seconds:.0f} pages/s "
               f"({len(shards) / seconds:.1f} shards/s)")
+        used, aof = queue_memory(Path(tmp) / "queue", args.queued)
+        print(f"redis: {args.queued} queued audits with their board: {used / 1e6:.2f} MB of memory, "
+              f"append-only file {aof / 1e6:.2f} MB")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from redis.retry import Retry
 from govinspect.config import ConfigError
 from govinspect.fleet.board import Board
 from govinspect.fleet.config import FleetConfig, load_fleet_config
-from govinspect.fleet.job import AuditCrashed, DeadLetter, run_audit
+from govinspect.fleet.job import DeadLetter, run_audit
 from govinspect.fleet.leases import Leases
 
 CONFIG_ENV = "GOVINSPECT_FLEET_CONFIG"
@@ -64,13 +64,11 @@ def setup(config_path: str | None = None) -> Fleet:
                     lease_seconds=2 * config.fleet.heartbeat_seconds)
     _fleet = Fleet(config, broker, Board(broker.client, config.fleet.name), leases)
     budget_ms = int((config.fleet.time_budget_minutes * 60 + config.fleet.stop_grace_seconds + 600) * 1000)
-    max_attempts = config.fleet.max_attempts
-    # Politeness waits and crashes are retried here (the job counts crashes itself, see audit_site); dead letters
-    # (`throws`) never are.
+    # Politeness waits and crashes are retried (the job counts its crashes itself and gives up after max_attempts,
+    # see audit_site); dead letters (`throws`) never are.
     dramatiq.actor(audit_site, actor_name="audit_site", queue_name=CRAWL_QUEUE, broker=broker,
                    time_limit=budget_ms, throws=(DeadLetter,),
-                   retry_when=lambda retries, error: isinstance(error, (dramatiq.Retry, AuditCrashed))
-                   or retries + 1 < max_attempts,
+                   retry_when=lambda retries, error: not isinstance(error, DeadLetter),
                    min_backoff=5000, max_backoff=300000)
     dramatiq.actor(ingest_site, actor_name="ingest_site", queue_name=INGEST_QUEUE, broker=broker,
                    time_limit=3600 * 1000, max_retries=3, min_backoff=5000)
@@ -118,7 +116,7 @@ def audit_site(key: str) -> None:
         except DeadLetter as error:
             fleet.board.update(key, state="failed", error=str(error))
             raise
-        except AuditCrashed as error:
+        except Exception as error:  # AuditCrashed, or the shard or its log unreadable: another attempt may do
             crashes = fleet.board.get(key).get("crashes", 0) + 1
             if crashes >= config.fleet.max_attempts:
                 fleet.board.update(key, state="failed", crashes=crashes, error=f"{crashes} 次尝试均异常结束：{error}")

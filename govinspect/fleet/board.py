@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
 import redis
 
+from govinspect.store import now_iso
+
 STATES = ("queued", "running", "done", "failed")
 STATE_ZH = {"queued": "排队中", "running": "检查中", "done": "已完成", "failed": "失败（死信）"}
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
 class Board:

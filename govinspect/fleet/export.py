@@ -16,7 +16,6 @@ from reports.cells import text_cell, web_link
 from reports.html import _environment
 from reports.rows import SEVERITY_ZH, mask
 
-FORMATS = ("xlsx", "html", "docx", "json")
 RANK_HEADERS = ["排名", "网站名称", "网址", "分组", "运行状态", "状态说明", "单项否决", "严重", "重要", "一般",
                 "待整改合计", "扣分", "较上次新增", "较上次整改", "检查页面数", "最近检查"]
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

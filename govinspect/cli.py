@@ -577,3 +577,123 @@ def user_remove(name: str, db_path: str) -> None:
     with Store(db_path) as store:
         remove_user(store, name)
     click.echo(f"{name} removed")
+@main.group(cls=Commands)
+def fleet() -> None:
+    """Many sites on a job queue (Dramatiq on Redis): one audit job per site, one ingest writer, a ranking."""
+
+
+fleet_config_option = click.option("-c", "--config", "config_path", required=True, type=click.Path(dir_okay=False),
+                                   help="Fleet configuration (fleet.toml).")
+
+
+def _fleet(config_path: str):
+    """The fleet's broker and status board, once Redis has answered: an unreachable one is a one-line error."""
+    import redis
+
+    from govinspect.fleet.actors import setup
+
+    fleet = setup(config_path)
+    try:
+        redis.Redis.from_url(fleet.config.fleet.redis_url, socket_connect_timeout=5).ping()  # no retries: say so now
+    except redis.RedisError as error:
+        raise UserError(f"{config_path}: fleet.redis_url: cannot reach Redis at {fleet.config.fleet.redis_url} "
+                        f"({error})") from None
+    return fleet
+
+
+@fleet.command("enqueue")
+@fleet_config_option
+@click.option("--site", "sites", multiple=True, help="Only this site (its key: the configuration's file name).")
+def fleet_enqueue(config_path: str, sites: tuple[str, ...]) -> None:
+    """Queue tonight's audit of every site (a cron line runs this); a site already queued or running is skipped."""
+    from govinspect.fleet.actors import enqueue
+
+    fleet_ = _fleet(config_path)
+    keys = [fleet_.config.site(key).key for key in sites] or [entry.key for entry in fleet_.config.sites]
+    queued = enqueue(fleet_, keys)
+    click.echo(f"queued {len(queued)} of {len(keys)} sites" +
+               (f" ({len(keys) - len(queued)} already queued or running)" if len(queued) < len(keys) else ""))
+
+
+@fleet.command("worker")
+@fleet_config_option
+@click.option("--processes", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Worker processes (each its own heartbeat).")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True,
+              help="Audits run at once per process, each a `govinspect audit` child; one message held per thread.")
+def fleet_worker(config_path: str, processes: int, threads: int) -> None:
+    """Run crawl jobs until SIGTERM or Ctrl-C: the `dramatiq` worker on the crawl queue, prefetch 1 per thread."""
+    import os
+
+    _fleet(config_path)
+    env = {**os.environ, "GOVINSPECT_FLEET_CONFIG": str(Path(config_path).resolve()),
+           # One message per thread: a long audit never sits in a worker's memory behind another.
+           "dramatiq_queue_prefetch": str(threads)}
+    os.execve(sys.executable, [sys.executable, "-m", "dramatiq", "govinspect.fleet.actors:setup",
+                               "--processes", str(processes), "--threads", str(threads), "--queues", "crawl"], env)
+
+
+@fleet.command("ingest")
+@fleet_config_option
+def fleet_ingest(config_path: str) -> None:
+    """The single writer of the fleet database: merge each finished site's shard, until SIGTERM or Ctrl-C."""
+    from govinspect.fleet.writer import run_ingest_worker
+
+    fleet_ = _fleet(config_path)
+    try:
+        run_ingest_worker(fleet_)
+    except BlockingIOError:
+        raise UserError(f"{fleet_.config.database}: another `govinspect fleet ingest` is its writer already") from None
+
+
+@fleet.command("status")
+@fleet_config_option
+@click.option("--json", "as_json", is_flag=True, help="The board as JSON: site key → state, health, error.")
+def fleet_status(config_path: str, as_json: bool) -> None:
+    """Show each site's state tonight (queued / running / done / failed), its run's health and any error."""
+    import json
+
+    from govinspect.fleet.board import STATE_ZH, STATES
+    from govinspect.fleet.ranking import HEALTH_ZH
+
+    fleet_ = _fleet(config_path)
+    board = fleet_.board.all()
+    records = {entry.key: board.get(entry.key, {}) for entry in fleet_.config.sites}
+    if as_json:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    for key, record in records.items():
+        state = record.get("state")
+        line = f"{_pad(key, 24)} {_pad(STATE_ZH.get(state, '未排队'), 14)}"
+        if record.get("health"):
+            line += f" {_pad(HEALTH_ZH.get(record['health'], record['health']), 10)}"
+            line += "已入库" if record.get("ingested") else "待入库"
+        if record.get("waiting"):
+            line += f" 等待：{record['waiting']}"
+        if record.get("error"):
+            line += f" {record['error']}"
+        click.echo(line)
+    counts = {s: sum(1 for r in records.values() if r.get("state") == s) for s in STATES}
+    click.echo("  ".join(f"{s} {n}" for s, n in counts.items()), err=True)
+
+
+@fleet.command("report")
+@fleet_config_option
+@click.option("--format", "fmt", required=True, type=click.Choice(["xlsx", "html", "docx", "json"]),
+              help="The ranking (xlsx, html, json: govinspect.fleet/1) or the 通报 (docx).")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--deadline-days", type=click.IntRange(1, 365), default=10, show_default=True,
+              help="Rectification deadline in the 通报: working days after the last run.")
+def fleet_report(config_path: str, fmt: str, out_file: str, deadline_days: int) -> None:
+    """Write the fleet report from the fleet database: sites ranked by health, vetoes and findings."""
+    from govinspect.fleet.config import load_fleet_config
+    from govinspect.fleet.export import write_fleet_report
+
+    config = load_fleet_config(config_path)
+    _existing_db(str(config.database))
+    with Store(config.database) as store:
+        try:
+            written = write_fleet_report(store, config, fmt, Path(out_file), deadline_days=deadline_days)
+        except OSError as error:
+            raise UserError(f"--out: cannot write {out_file} ({error.strerror or error})") from None
+    click.echo(str(written))

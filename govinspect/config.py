@@ -164,17 +164,20 @@ def is_private_host(host: str) -> bool:
 
 def load_config(path: str | Path) -> SiteConfig:
     """Read and validate a site configuration file."""
-    path = Path(path)
+    return config_from_dict(read_toml(path), str(path))
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """A TOML file's content; a missing, unreadable or malformed file is a ConfigError naming it."""
     source = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(source, None, "file not found") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(source, None, f"cannot read the file ({error})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(source, None, f"not valid TOML: {error}") from None
-    return config_from_dict(raw, source)
 
 
 def config_from_dict(raw: dict[str, Any], source: str = "<config>") -> SiteConfig:

@@ -141,7 +141,17 @@ def _site_facts(db: Database) -> None:
     db["site_facts"].create_index(["run_id", "name"], unique=True)
 
 
-MIGRATIONS = [_initial, _page_tables, _schedules, _run_health, _workspace, _site_facts]
+def _fleet(db: Database) -> None:
+    """A fleet database's record of what it merged: each run's shard of origin, each shard's last fingerprint."""
+    db["fleet_shards"].create({
+        "site_key": str, "site_id": int, "site_group": str, "shard": str, "digest": str, "ingested_at": str,
+    }, pk="site_key")
+    db["fleet_runs"].create({"run_id": int, "site_key": str, "shard_run_id": int, "ingested_at": str},
+                            pk="run_id")
+    db["fleet_runs"].create_index(["site_key", "shard_run_id"], unique=True)
+
+
+MIGRATIONS = [_initial, _page_tables, _schedules, _run_health, _workspace, _site_facts, _fleet]
 
 
 def migrate(db: Database) -> None:

@@ -6,14 +6,13 @@ Reports never compute findings: this reads what the ingested runs stored, with t
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from checks import summary
 from checks.registry import load_registry
 from govinspect.fleet.config import FleetConfig
 from govinspect.store import Store
-from reports.diff import compare, previous_run
+from reports.diff import compare
 
 SCHEMA = "govinspect.fleet/1"
 HEALTH_ORDER = ["ok", "degraded", "interrupted", "failed"]
@@ -62,15 +61,6 @@ def veto_state(case: dict) -> str:
     return case.get("state") or ("triggered" if case.get("triggered") else "clear")
 
 
-def run_health(run: dict) -> tuple[str, list[str]]:
-    """The run's stored health, or, for a database without it, what its status says."""
-    if run.get("health"):
-        reasons = run.get("health_reasons")
-        return run["health"], json.loads(reasons) if isinstance(reasons, str) and reasons else (reasons or [])
-    return {"completed": "ok", "interrupted": "interrupted"}.get(run["status"], "failed"), (
-        [run["error"]] if run.get("error") else [])
-
-
 def rank_sites(store: Store, config: FleetConfig) -> list[SiteRank]:
     """Every site of fleet.toml with its latest ingested run, best first (rank 1)."""
     shards = {row["site_key"]: row for row in store.db.query("select * from fleet_shards")} \
@@ -95,7 +85,7 @@ def rank_sites(store: Store, config: FleetConfig) -> list[SiteRank]:
 
 def _fill(store: Store, item: SiteRank, run_id: int, registry) -> None:
     run = store.run(run_id)
-    health, reasons = run_health(run)
+    health, reasons = store.health(run_id)
     item.run = {"id": run_id, "mode": run["mode"], "status": run["status"], "health": health,
                 "health_reasons": reasons, "started_at": run["started_at"], "finished_at": run["finished_at"],
                 "as_of": run["as_of"], "pages": run["pages"]}
@@ -109,7 +99,7 @@ def _fill(store: Store, item: SiteRank, run_id: int, registry) -> None:
     item.by_check = dict(sorted(item.by_check.items()))
     item.open_findings = sum(n for s, n in item.by_severity.items() if s != "info")
     item.veto = summary.veto(store, run_id)
-    item.previous_run = previous_run(store, run)
+    item.previous_run = store.previous_whole_run(run_id)
     if item.previous_run is not None:
         changes = compare(store, item.previous_run, run_id)
         item.new, item.fixed = len(changes.new), len(changes.fixed)

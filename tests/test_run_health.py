@@ -44,9 +44,10 @@ class Flaky(Check):
 
 
 def write_site_config(folder: Path, base_url: str, *, offline: bool = True) -> Path:
+    """The demo's configuration; a time-out well past the sample site's planted 3-second page, so runs agree."""
     config = demo_config(base_url)
     lines = [f'[site]\nname = "{config["site"]["name"]}"\nbase_url = "{base_url}"\n',
-             f"[crawl]\ndelay_seconds = 0\nconcurrency_per_host = 8\ntimeout_seconds = 3\n"
+             f"[crawl]\ndelay_seconds = 0\nconcurrency_per_host = 8\ntimeout_seconds = 10\n"
              f"offline = {'true' if offline else 'false'}\n",
              '[checks.options."text.sensitive"]\nwords = ["内部资料"]\n']
     path = folder / "site.toml"

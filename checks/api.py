@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Iterable, Iterator
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from govinspect.health import with_check_results
 from govinspect.store import Store
 
 SEVERITIES = ("critical", "major", "minor", "info")
@@ -100,12 +101,19 @@ class CrawlView:
         The run's check results record the reason beside the check (status `partial`), so no report shows a
         check that did less as if it did everything.
         """
-        self.limitations.setdefault(self.current_check or "", []).append(reason)
+        said = self.limitations.setdefault(self.current_check or "", [])
+        if reason not in said:
+            said.append(reason)
 
     @property
     def health(self) -> str:
         """ok, degraded, failed or interrupted: what the crawl could see (govinspect/health.py)."""
         return self._store.health(self.run_id)[0]
+
+    @property
+    def sees_whole_site(self) -> bool:
+        """Whether the crawl saw all of the site it could reach: only then may a check say something is absent."""
+        return with_check_results(*self._store.health(self.run_id), [])[0] == "ok"
 
     def ignored_findings(self, check_id: str) -> list[dict]:
         """The site's findings of one check that a person triaged as false positives (status `ignored`), each with

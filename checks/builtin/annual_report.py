@@ -169,6 +169,9 @@ class AnnualReportMissing(Check):
                           {"year": year, "deadline": due.isoformat(), "rule": rule, "newest_year": newest,
                            "level": level}, [column["url"]], column["name"])
         if not columns and not any(r.year == year for r in reports):
+            if not crawl.sees_whole_site:
+                crawl.limitation("本次检查未能看到全站，不判断全站是否缺少年报")
+                return
             home = crawl.homepage
             subject = home["url"] if home else crawl.site.base_url
             yield Finding(subject, f"全站未找到 {year} 年度政府信息公开工作年度报告（应于 {due} 前发布）",

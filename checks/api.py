@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import functools
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
@@ -10,7 +11,7 @@ from typing import Any, ClassVar, Iterable, Iterator
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from govinspect.health import with_check_results
+from govinspect.health import crawl_health
 from govinspect.store import Store
 
 SEVERITIES = ("critical", "major", "minor", "info")
@@ -110,10 +111,13 @@ class CrawlView:
         """ok, degraded, failed or interrupted: what the crawl could see (govinspect/health.py)."""
         return self._store.health(self.run_id)[0]
 
-    @property
+    @functools.cached_property
     def sees_whole_site(self) -> bool:
-        """Whether the crawl saw all of the site it could reach: only then may a check say something is absent."""
-        return with_check_results(*self._store.health(self.run_id), [])[0] == "ok"
+        """Whether the crawl saw all of the site it could reach: only then may a check say something is absent.
+
+        Read once per pass: checks ask it per page pair, and the crawl's health does not change while they run.
+        """
+        return crawl_health(self._store, self.run_id) == "ok"
 
     def ignored_findings(self, check_id: str) -> list[dict]:
         """The site's findings of one check that a person triaged as false positives (status `ignored`), each with

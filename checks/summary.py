@@ -7,7 +7,7 @@ from collections import Counter
 
 from checks.api import CrawlView
 from checks.registry import load_registry
-from govinspect.health import with_check_results
+from govinspect.health import crawl_health
 from govinspect.store import Store
 
 ESTIMATED = "估计：栏目类别按栏目名称推断（配置中写明的除外），一级栏目按首页是否直接链接判断"
@@ -95,7 +95,7 @@ def veto(store: Store, run_id: int) -> list[dict]:
     ids = set(load_registry().ids())
     found = seen(store, run_id)
     results = {r["check_id"]: r for r in store.check_results(run_id)}
-    crawl_health = with_check_results(*store.health(run_id), [])[0]
+    seen_health = crawl_health(store, run_id)
 
     def of(check_id: str) -> list[dict]:
         return [f for f in found if f["check_id"] == check_id]
@@ -127,7 +127,7 @@ def veto(store: Store, run_id: int) -> list[dict]:
     if "link.hidden" in ids:
         cases.append(_case("暗链", [_rule("隐藏的外部链接（赌博、色情等）", critical("link.hidden"), 1)],
                            rests_on=("link.hidden",)))
-    return [_judge(case, store, run_id, results, crawl_health) for case in cases]
+    return [_judge(case, store, run_id, results, seen_health) for case in cases]
 
 
 def all_clear(cases: list[dict]) -> bool:

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from govinspect.health import with_check_results
+from govinspect.health import crawl_health
 from govinspect.store import Store
 
 
@@ -123,7 +123,7 @@ def record_pass(store: Store, run_id: int, sightings: Iterable[Sighting], checks
         # Seen only by an earlier pass over this very run, never triaged: it was never there.
         db.execute(f"""delete from findings where site_id = :site and check_id in ({judged}) and triage is null
                        and not exists (select 1 from finding_runs where finding_id = findings.id)""", params)
-        health = with_check_results(*store.health(run_id), [])[0]  # what the crawl saw, not the checks' fate
+        health = crawl_health(store, run_id)
         whole = (run["status"] == "completed" and run["mode"] == "full" and health == "ok"
                  and not json.loads(run["caps"] or "{}"))
         evidence = "" if whole else (f" and {REOBSERVED} and (check_id not in ({cross}) "

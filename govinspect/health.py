@@ -107,6 +107,11 @@ def _unverify(store: Store, run_id: int, hosts: set[str]) -> None:
                                   [(UNVERIFIED_REASON, row_id) for row_id in ids])
 
 
+def crawl_health(store: Store, run_id: int) -> str:
+    """What the crawl itself saw, leaving out what a check pass added (a failed check degrades the run, not the view)."""
+    return with_check_results(*store.health(run_id), [])[0]
+
+
 CHECKS_FAILED = "本次有 {count} 项检查未能完成："
 
 
